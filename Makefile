@@ -1,0 +1,30 @@
+# Fidélité — developer commands. See README.md.
+PYTHON ?= python3
+FID = $(PYTHON) -m tools.fidelite_dev
+ADDON ?=
+ARGS ?=
+LINT ?= 1
+NAMES ?=
+
+.PHONY: setup doctor demo test lint bench i18n
+
+setup:            ## install system packages and Python requirements
+	$(FID) setup
+
+doctor:           ## show which Odoo, database and browser the commands use
+	$(FID) doctor
+
+demo:             ## create/update the fidelite_demo database and serve it on http://127.0.0.1:8069
+	$(FID) demo
+
+test:             ## lint, then install the addons in a fresh database and run every test
+	$(FID) test $(if $(filter 0,$(LINT)),--no-lint) $(foreach a,$(ADDON),--addon $(a)) $(ARGS)
+
+lint:             ## ruff, pylint-odoo, OCA checks
+	$(FID) lint
+
+bench:            ## run the benchmarks (make bench NAMES="install")
+	$(FID) bench $(NAMES)
+
+i18n:             ## refresh each addon's .pot and fr.po from the demo database (after make demo)
+	$(FID) i18n

@@ -1,0 +1,16 @@
+from odoo.tests import tagged
+
+from odoo.addons.fidelite_loyalty.tests.common import FideliteInstallCase
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(FideliteInstallCase):
+    module = "fidelite_campaigns"
+
+    def test_installed_views_menus(self):
+        self.assert_installed()
+        menus = self.assert_menus_open()
+        self.assertEqual(
+            [menu.action.res_model for menu in menus if menu.action],
+            ["mailing.mailing", "mailing.mailing", "survey.survey"],
+        )

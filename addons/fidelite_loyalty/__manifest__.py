@@ -1,0 +1,18 @@
+{
+    "name": "Fidélité — Loyalty",
+    "summary": "Members, family birthdays, consents, cards on any medium and a points ledger on top of Odoo Loyalty",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Loyalty",
+    "website": "https://github.com/fidelite/fidelite",
+    "author": "Fidélité",
+    "license": "LGPL-3",
+    "depends": ["loyalty", "pos_loyalty", "sale_loyalty"],
+    "data": [
+        "security/fidelite_security.xml",
+        "views/fidelite_menus.xml",
+    ],
+    "demo": [
+        "demo/fidelite_demo.xml",
+    ],
+    "application": True,
+}

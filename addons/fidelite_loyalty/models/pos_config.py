@@ -1,0 +1,30 @@
+from odoo import api, models
+
+
+class PosConfig(models.Model):
+    _inherit = "pos.config"
+
+    @api.model
+    def _fidelite_load_demo_stores(self, stores):
+        """Create the demo shop chain: one point of sale per store with its own cash journal.
+
+        ``stores`` is a list of ``(xmlid, name)``; existing xmlids are left alone, so the
+        demo data can be loaded again.
+        """
+        IrModelData = self.env["ir.model.data"]
+        for xmlid, name in stores:
+            if self.env.ref(xmlid, raise_if_not_found=False):
+                continue
+            journal, payment_method_ids = self._create_journal_and_payment_methods(
+                cash_journal_vals={"name": self.env._("Cash %s", name), "show_on_dashboard": False}
+            )
+            config = self.create(
+                {
+                    "name": name,
+                    "company_id": self.env.company.id,
+                    "journal_id": journal.id,
+                    "payment_method_ids": payment_method_ids,
+                }
+            )
+            IrModelData._update_xmlids([{"xml_id": xmlid, "record": config, "noupdate": True}])
+        return True

@@ -1,0 +1,30 @@
+from odoo.tests import tagged
+from odoo.tools import convert_file
+
+from .common import FideliteInstallCase
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(FideliteInstallCase):
+    module = "fidelite_loyalty"
+
+    def test_installed_views_menus(self):
+        self.assert_installed()
+        self.assertTrue(self.assert_menus_open())
+        self.assertIn(
+            self.env.ref("fidelite_loyalty.group_fidelite_user"),
+            self.manager.all_group_ids,
+            "a manager is also a user",
+        )
+
+    def test_demo_data_loads(self):
+        """The demo data loads on a database without demo: a shop chain, members and a program."""
+        convert_file(self.env, "fidelite_loyalty", "demo/fidelite_demo.xml", {}, mode="init")
+        stores = self.env["pos.config"].search([("name", "like", "Comptoir %")])
+        self.assertEqual(len(stores), 3)
+        self.assertTrue(all(store.payment_method_ids for store in stores), "each store can take payments")
+        program = self.env.ref("fidelite_loyalty.program_carte_club")
+        self.assertEqual(program.program_type, "loyalty")
+        self.assertEqual(len(program.reward_ids), 1)
+        self.assertEqual(program.reward_ids.required_points, 100)
+        self.assertEqual(program.coupon_ids.partner_id.mapped("city"), ["Montpellier", "Nîmes", "Sète", "Montpellier"])

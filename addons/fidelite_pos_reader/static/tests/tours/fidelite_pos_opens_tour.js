@@ -1,0 +1,27 @@
+/* global posmodel */
+import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
+import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
+import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("fidelite_pos_opens", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            {
+                content: "the Fidélité card reader patch is part of the POS bundle",
+                trigger: ".pos",
+                run: () => {
+                    if (typeof posmodel.fideliteConnectReader !== "function") {
+                        throw new Error("fidelite_pos_reader's POS patch is not loaded");
+                    }
+                },
+            },
+            ProductScreen.addOrderline("Desk Pad", "1"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Bank"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+        ].flat(),
+});

@@ -1,0 +1,36 @@
+"""Every string the Fidélité addons show has a French translation."""
+
+from pathlib import Path
+
+import polib
+
+from odoo.tests import TransactionCase
+from odoo.tools.translate import TranslationModuleReader
+from tools.fidelite_dev import ADDONS
+
+ADDONS_DIR = Path(__file__).resolve().parents[1] / "addons"
+
+
+class TestFrenchTranslations(TransactionCase):
+    # outside an addon Odoo cannot infer these
+    test_tags = {"standard", "post_install"}
+    test_module = "fidelite_loyalty"
+
+    def test_every_term_is_translated_in_french(self):
+        reader = TranslationModuleReader(self.env.cr, modules=list(ADDONS))
+        terms = {}
+        for module, _ttype, _name, _res_id, source, _value, _comments in reader:
+            if source.strip():
+                terms.setdefault(module, set()).add(source)
+        self.assertEqual(set(terms), set(ADDONS), "each addon has translatable terms")
+        for module, sources in terms.items():
+            catalogue = polib.pofile(str(ADDONS_DIR / module / "i18n" / "fr.po"))
+            translated = {entry.msgid for entry in catalogue if entry.msgstr and not entry.obsolete}
+            with self.subTest(module=module):
+                self.assertFalse(
+                    sorted(sources - translated), f"{module}: terms without French translation (run make i18n)"
+                )
+
+    def test_french_is_shown_to_french_users(self):
+        menu = self.env.ref("fidelite_loyalty.menu_fidelite_members").with_context(lang="fr_FR")
+        self.assertEqual(menu.name, "Adhérents")

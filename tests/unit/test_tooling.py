@@ -1,0 +1,90 @@
+"""The developer tooling: finding Odoo, the private PostgreSQL cluster, the exit codes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from tools.fidelite_dev import odoo_env
+from tools.fidelite_dev.errors import ToolError
+from tools.fidelite_dev.pgcluster import PgCluster, external_settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_odoo_src_that_is_not_odoo_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("ODOO_SRC", str(tmp_path))
+    with pytest.raises(ToolError, match="not an Odoo source tree"):
+        odoo_env.locate()
+
+
+@pytest.mark.parametrize("command", ["demo", "test", "bench"])
+def test_without_odoo_and_offline_one_clear_line(tmp_path, command):
+    """No ODOO_SRC, no importable odoo, no network: the command stops with one line saying what to do."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(REPO),
+        "FIDELITE_CACHE": str(tmp_path / "cache"),
+        "ODOO_DOWNLOAD_URL": "http://127.0.0.1:9/odoo_19.0.latest.tar.gz",  # nothing listens there
+    }
+    args = [command, "--no-lint"] if command == "test" else [command]
+    proc = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "tools.fidelite_dev", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "Odoo 19.0 not found" in lines[0]
+    assert "ODOO_SRC" in lines[0]
+
+
+def test_download_failure_says_what_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(odoo_env, "DOWNLOAD_URL", "http://127.0.0.1:9/odoo.tar.gz")
+    with pytest.raises(ToolError) as err:
+        odoo_env._download(tmp_path / "odoo-19.0")
+    assert "ODOO_SRC" in str(err.value)
+    assert "download failed" in str(err.value)
+    assert not (tmp_path / "odoo-19.0.tar.gz").exists()
+
+
+def test_the_odoo_in_use_is_19():
+    inst = odoo_env.locate(allow_download=False)
+    assert inst.version.startswith("19.0")
+    assert any((p / "pos_loyalty" / "__manifest__.py").is_file() for p in inst.addons_paths)
+
+
+def test_external_settings_from_env_or_conf(tmp_path, monkeypatch):
+    for var in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD"):
+        monkeypatch.delenv(var, raising=False)
+    assert external_settings(REPO / "odoo.conf") is None  # the shipped odoo.conf gives none
+    conf = tmp_path / "odoo.conf"
+    conf.write_text("[options]\ndb_host = db.example\ndb_user = odoo\n")
+    assert external_settings(conf) == {"db_host": "db.example", "db_user": "odoo"}
+    monkeypatch.setenv("PGHOST", "127.0.0.1")
+    assert external_settings(conf)["db_host"] == "127.0.0.1"
+
+
+def test_throwaway_cluster_starts_serves_and_vanishes():
+    cluster = PgCluster(throwaway=True)
+    with cluster:
+        with psycopg2.connect(cluster.dsn()) as conn, conn.cursor() as cr:
+            cr.execute("SELECT current_user, inet_server_addr()::text")
+            user, addr = cr.fetchone()
+        conn.close()
+        assert user == "fidelite"
+        assert addr.startswith("127.0.0.1")
+    assert not cluster.datadir.exists()
+    with pytest.raises(psycopg2.OperationalError):
+        psycopg2.connect(cluster.dsn(), connect_timeout=2)

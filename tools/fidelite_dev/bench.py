@@ -1,0 +1,105 @@
+"""Benchmark harness: ``make bench [NAME...]``.
+
+Each ``bench/bench_<name>.py`` defines ``run(ctx)`` and reports figures with
+``ctx.figure(name, value, unit)``. Each benchmark builds its own databases through
+``ctx`` and measures its baseline in the same run, so ratios compare like with like.
+Figures are printed as ``bench: <name> = <number> <unit>`` and written to
+``.bench/results.json``.
+"""
+
+import importlib.util
+import json
+import subprocess
+import time
+from datetime import datetime, timezone
+
+from .errors import ToolError
+from .odoo_run import REPO, install, write_config
+
+BENCH_DIR = REPO / "bench"
+RESULTS = REPO / ".bench" / "results.json"
+SCRIPT_MARK = "FIDELITE-BENCH-RESULT:"
+
+
+class BenchContext:
+    def __init__(self, inst, settings, name):
+        self.inst = inst
+        self.settings = settings
+        self.name = name
+        self.figures = []
+        self.workdir = REPO / ".bench" / name
+        self.workdir.mkdir(parents=True, exist_ok=True)
+
+    def conf(self, dbname):
+        return write_config(
+            self.workdir / f"{dbname}.conf",
+            self.inst,
+            self.settings,
+            dbname,
+            extra={"data_dir": self.workdir / "filestore", "without_demo": "True"},
+        )
+
+    def create_db(self, suffix, addons):
+        """Create ``bench_<name>_<suffix>`` with ``addons`` installed; return (dbname, seconds)."""
+        dbname = f"bench_{self.name}_{suffix}"
+        started = time.perf_counter()
+        install(self.inst, self.conf(dbname), dbname, addons, logfile=self.workdir / f"{dbname}.log")
+        return dbname, time.perf_counter() - started
+
+    def odoo_script(self, dbname, code, timeout=3600):
+        """Run ``code`` in ``odoo shell`` on ``dbname``; the code calls ``result(obj)`` once."""
+        prologue = (
+            f"import json as _json\ndef result(obj):\n    print({SCRIPT_MARK!r} + _json.dumps(obj), flush=True)\n"
+        )
+        proc = subprocess.run(
+            [
+                *self.inst.odoo_cmd(),
+                "shell",
+                "-c",
+                str(self.conf(dbname)),
+                "-d",
+                dbname,
+                "--no-http",
+                "--log-level=warn",
+            ],
+            input=prologue + code,
+            text=True,
+            capture_output=True,
+            env=self.inst.env(),
+            timeout=timeout,
+            check=False,
+        )
+        for line in proc.stdout.splitlines():
+            if line.startswith(SCRIPT_MARK):
+                return json.loads(line[len(SCRIPT_MARK) :])
+        raise ToolError(f"benchmark script on {dbname} gave no result:\n{(proc.stderr or proc.stdout)[-3000:]}")
+
+    def figure(self, name, value, unit):
+        self.figures.append({"name": name, "value": round(value, 3), "unit": unit, "benchmark": self.name})
+        print(f"bench: {name} = {round(value, 3)} {unit}", flush=True)
+
+
+def discover():
+    return {p.stem.removeprefix("bench_"): p for p in sorted(BENCH_DIR.glob("bench_*.py"))}
+
+
+def run_benchmarks(inst, settings, names):
+    available = discover()
+    unknown = sorted(set(names) - set(available))
+    if unknown:
+        raise ToolError(f"unknown benchmark(s) {', '.join(unknown)}; available: {', '.join(available)}")
+    figures = []
+    for name in names or list(available):
+        spec = importlib.util.spec_from_file_location(f"fidelite_bench_{name}", available[name])
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        ctx = BenchContext(inst, settings, name)
+        print(f"bench: running {name} ...", flush=True)
+        module.run(ctx)
+        figures += ctx.figures
+    RESULTS.parent.mkdir(exist_ok=True)
+    previous = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    previous.update({f["name"]: dict(f, measured_at=datetime.now(timezone.utc).isoformat()) for f in figures})
+    RESULTS.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
+    print(f"bench: {len(figures)} figure(s) written to {RESULTS.relative_to(REPO)}")
+    return 0
