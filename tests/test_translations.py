@@ -32,5 +32,7 @@ class TestFrenchTranslations(TransactionCase):
                 )
 
     def test_french_is_shown_to_french_users(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "in", ADDONS)])._update_translations(["fr_FR"])
         menu = self.env.ref("fidelite_loyalty.menu_fidelite_members").with_context(lang="fr_FR")
         self.assertEqual(menu.name, "Adhérents")

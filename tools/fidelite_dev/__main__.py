@@ -163,7 +163,7 @@ def cmd_test(args):
         if cluster is None:
             stack.callback(_drop_database, settings, dbname)
         print(f"fidelite: installing {', '.join(ADDONS)} in a fresh database {dbname} ...", flush=True)
-        install(inst, conf, dbname, ADDONS, logfile=logs / "install.log", lang="fr_FR")
+        install(inst, conf, dbname, ADDONS, logfile=logs / "install.log")
         paths = [f"addons/{a}" for a in args.addon] if args.addon else ["tests", "addons"]
         cmd = [
             sys.executable,
