@@ -46,7 +46,13 @@ def run_odoo(inst, conf, args, logfile=None, check=True):
         with open(logfile, "w") as log:
             proc = subprocess.run(cmd, env=inst.env(), stdout=log, stderr=subprocess.STDOUT, check=False)
     else:
-        proc = subprocess.run(cmd, env=inst.env(), check=False)
+        proc = subprocess.Popen(cmd, env=inst.env())
+        try:
+            proc.wait()
+        finally:  # interrupted (Ctrl-C, SIGTERM): do not leave Odoo running without its database
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=30)
     if check and proc.returncode:
         hint = f" (log: {logfile})" if logfile else ""
         raise ToolError(f"Odoo exited with status {proc.returncode} running {' '.join(args)}{hint}")
