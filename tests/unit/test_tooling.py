@@ -33,7 +33,7 @@ def test_without_odoo_and_offline_one_clear_line(tmp_path, command):
         "FIDELITE_CACHE": str(tmp_path / "cache"),
         "ODOO_DOWNLOAD_URL": "http://127.0.0.1:9/odoo_19.0.latest.tar.gz",  # nothing listens there
     }
-    args = [command, "--no-lint"] if command == "test" else [command]
+    args = [command]
     proc = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "tools.fidelite_dev", *args],
         capture_output=True,

@@ -136,13 +136,13 @@ def _drop_database(settings, dbname):
 
 
 def cmd_test(args):
+    inst = locate()
+    prereqs.ensure_test_prereqs()
     if args.lint:
         rc = cmd_lint(args)
         if rc:
             print("fidelite: lint failed, tests not run (LINT=0 to skip lint)")
             return rc
-    inst = locate()
-    prereqs.ensure_test_prereqs()
     logs = _fresh_log_dir()
     dbname = f"fidelite_test_{os.getpid()}"
     with ExitStack() as stack:
