@@ -13,7 +13,14 @@ import tempfile
 
 from .errors import ToolError
 
-SYSTEM_PACKAGES = {"postgresql": "/usr/lib/postgresql", "chromium": "chromium"}
+SYSTEM_PACKAGES = {
+    "postgresql": "/usr/lib/postgresql",
+    "chromium": "chromium",
+    # headers to build Odoo's pinned python-ldap and psycopg2 sdists
+    "libldap2-dev": "/usr/include/ldap.h",
+    "libsasl2-dev": "/usr/include/sasl/sasl.h",
+    "libpq-dev": "/usr/include/postgresql/libpq-fe.h",
+}
 READER_PACKAGES = {
     "pcscd": "pcscd",
     "vsmartcard-vpcd": "/usr/lib/pcsc/drivers/serial/libifdvpcd.so",
