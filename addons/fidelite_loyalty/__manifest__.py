@@ -9,6 +9,7 @@
     "depends": ["loyalty", "pos_loyalty", "sale_loyalty"],
     "data": [
         "security/fidelite_security.xml",
+        "security/ir.model.access.csv",
         "views/fidelite_menus.xml",
     ],
     "demo": [
