@@ -88,3 +88,17 @@ def test_throwaway_cluster_starts_serves_and_vanishes():
     assert not cluster.datadir.exists()
     with pytest.raises(psycopg2.OperationalError):
         psycopg2.connect(cluster.dsn(), connect_timeout=2)
+
+
+def test_pytest_options_reach_pytest(monkeypatch):
+    """``make test ARGS="-k tour -x"`` hands -k and -x to pytest, not to our own parser."""
+    from tools.fidelite_dev import __main__ as cli
+
+    seen = {}
+    monkeypatch.setattr(cli, "cmd_test", lambda args: seen.update(vars(args)) or 0)
+    assert cli.main(["test", "--no-lint", "--addon", "fidelite_loyalty", "-k", "tour", "-x"]) == 0
+    assert seen["pytest_args"] == ["-k", "tour", "-x"]
+    assert seen["addon"] == ["fidelite_loyalty"]
+    assert seen["lint"] is False
+    with pytest.raises(SystemExit):
+        cli.main(["lint", "-k", "tour"])

@@ -262,7 +262,12 @@ def main(argv=None):
     p = sub.add_parser("bench", help="run the benchmarks (all, or the named ones)")
     p.add_argument("names", nargs="*")
     p.set_defaults(func=cmd_bench)
-    args = parser.parse_args(argv)
+    # pytest's own options (-k, -x...) start with "-": argparse leaves them to us
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command == "test":
+        args.pytest_args = [*unknown, *args.pytest_args]
     try:
         return args.func(args)
     except ToolError as exc:
