@@ -10,10 +10,18 @@
     "data": [
         "security/fidelite_security.xml",
         "security/ir.model.access.csv",
+        "data/fidelite_cron.xml",
+        "data/barcode_rule.xml",
+        "views/fidelite_points_move_views.xml",
         "views/fidelite_menus.xml",
     ],
     "demo": [
         "demo/fidelite_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "fidelite_loyalty/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
 }

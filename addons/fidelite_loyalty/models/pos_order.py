@@ -1,0 +1,48 @@
+from odoo import fields, models
+
+from ..services import pos_settlement
+
+
+class PosOrder(models.Model):
+    _inherit = "pos.order"
+
+    fidelite_move_ids = fields.One2many("fidelite.points.move", "pos_order_id", string="Points movements")
+
+    def _process_saved_order(self, draft):
+        order_id = super()._process_saved_order(draft)
+        if not draft:
+            pos_settlement.settle(self)
+        return order_id
+
+    def confirm_coupon_programs(self, coupon_data):
+        """Odoo's confirmation, with the points of server-computed programs posted by the server.
+
+        The browser's points for those programs are dropped before Odoo applies them; the
+        cards Odoo creates or links are then settled from the order lines, and the till gets
+        the server's balances back.
+        """
+        coupon_data = {int(key): vals for key, vals in coupon_data.items()}
+        programs = self.env["loyalty.program"].browse({vals["program_id"] for vals in coupon_data.values()})
+        server_computed = programs.filtered(
+            lambda program: program.program_type in pos_settlement.SERVER_COMPUTED_TYPES
+        )
+        for vals in coupon_data.values():
+            if vals["program_id"] in server_computed.ids:
+                vals["points"] = 0
+        result = super(PosOrder, self.with_context(fidelite_origin="pos")).confirm_coupon_programs(coupon_data)
+        cards = pos_settlement.settle(self)
+        updates = {update["id"]: update for update in result.get("coupon_updates", [])}
+        for card in cards | self.env["loyalty.card"].sudo().browse(list(updates)).exists():
+            update = updates.setdefault(
+                card.id,
+                {
+                    "old_id": card.id,
+                    "id": card.id,
+                    "code": card.code,
+                    "program_id": card.program_id.id,
+                    "partner_id": card.partner_id.id,
+                },
+            )
+            update["points"] = card.points
+        result["coupon_updates"] = list(updates.values())
+        return result

@@ -1,0 +1,218 @@
+"""The points ledger: the only way a loyalty card's balance changes.
+
+Every change is one append-only ``fidelite.points.move``; ``loyalty.card.points`` is kept
+equal to the sum of the card's moves. Posting locks the card row first, so moves on one card
+from several tills are applied one after the other, then checks the idempotency key, so an
+operation replayed (POS re-sync, retried RPC, cron re-run) is applied once.
+
+Lots: every credit is a lot that may expire (``expiry_date``); debits consume the lots that
+expire first (oldest first under one policy), so a lot's remainder is computed, never stored.
+"""
+
+from collections import namedtuple
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero, float_round
+
+LEDGER_CONTEXT = "fidelite_ledger_post"
+PRECISION = 2
+# Debits that may take a balance below zero: giving back what a refund cancels (the member
+# then owes points that later earnings repay).
+MAY_GO_NEGATIVE = ("reversal",)
+
+Lot = namedtuple("Lot", "move remaining")
+
+
+def _round(points):
+    return float_round(points, precision_digits=PRECISION)
+
+
+def lock_cards(cards):
+    """Lock the cards' rows until the end of the transaction (in id order: no deadlock)."""
+    if not cards:
+        return
+    cards.flush_recordset(["points"])
+    cards.env.cr.execute(
+        "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(cards.ids))]
+    )
+    cards.invalidate_recordset(["points"])
+
+
+def find_move(env, key):
+    if not key:
+        return env["fidelite.points.move"]
+    return env["fidelite.points.move"].sudo().search([("idempotency_key", "=", key)], limit=1)
+
+
+def expiry_date_for(program, when):
+    """The date a credit earned at ``when`` expires under the program's policy (False: never)."""
+    return program._fidelite_expiry_date(fields.Date.to_date(when))
+
+
+def post(card, points, move_type, *, key=None, origin="system", reason=None, history=True, **values):
+    """Post one movement of ``points`` (signed) on ``card``; return the move.
+
+    ``key`` makes the call idempotent: posting again with the same key returns the first move
+    and changes nothing. Extra ``values`` are stored on the move (``pos_order_id``, ``store_id``,
+    ``expiry_date``, ``reversed_move_id``, ``lot_move_id``, ``date``...). With ``history`` a
+    ``loyalty.history`` line is written too, so Odoo's history of the card follows its balance.
+    """
+    card.ensure_one()
+    env = card.env
+    lock_cards(card)
+    existing = find_move(env, key)
+    if existing:
+        return existing
+    points = _round(points)
+    if float_is_zero(points, precision_digits=PRECISION):
+        return env["fidelite.points.move"]
+    card = card.sudo()
+    balance = card.points
+    new_balance = _round(balance + points)
+    if points < 0 and move_type not in MAY_GO_NEGATIVE and float_compare(new_balance, 0, PRECISION) < 0:
+        raise UserError(
+            env._(
+                "Not enough points on card %(card)s: the balance is %(balance)s, %(needed)s are needed.",
+                card=card.code,
+                balance=card._format_points(balance),
+                needed=card._format_points(-points),
+            )
+        )
+    now = values.pop("date", None) or fields.Datetime.now()
+    if points > 0 and "expiry_date" not in values and move_type != "transfer_in":
+        values["expiry_date"] = expiry_date_for(card.program_id, now)
+    move = (
+        env["fidelite.points.move"]
+        .sudo()
+        .with_context(**{LEDGER_CONTEXT: True})
+        .create(
+            {
+                "card_id": card.id,
+                "program_id": card.program_id.id,
+                "partner_id": card.partner_id.id,
+                "company_id": (card.company_id or env.company).id,
+                "points": points,
+                "balance_after": new_balance,
+                "move_type": move_type,
+                "origin": origin,
+                "reason": reason,
+                "idempotency_key": key or False,
+                "date": now,
+                "user_id": env.uid,
+                **values,
+            }
+        )
+    )
+    card_values = {"points": new_balance}
+    expiry = move.expiry_date if points > 0 else False
+    if expiry and (not card.fidelite_next_expiry or expiry < card.fidelite_next_expiry):
+        card_values["fidelite_next_expiry"] = expiry
+    card.with_context(**{LEDGER_CONTEXT: True}).write(card_values)
+    if history:
+        order = move.pos_order_id
+        env["loyalty.history"].sudo().create(
+            {
+                "card_id": card.id,
+                "description": reason or move._fidelite_default_description(),
+                "issued": points if points > 0 else 0.0,
+                "used": -points if points < 0 else 0.0,
+                "order_model": order._name if order else False,
+                "order_id": order.id if order else False,
+            }
+        )
+    return move
+
+
+def reverse(move, reason, *, key=None, points=None, origin="manual", **values):
+    """Post the reversal of ``move`` (all of it, or ``points`` of it); a reason is mandatory."""
+    move.ensure_one()
+    if not (reason or "").strip():
+        raise UserError(move.env._("A reversal needs a reason."))
+    if move.move_type == "reversal":
+        raise UserError(move.env._("A reversal cannot be reversed: post a new movement instead."))
+    already = -sum(move.sudo().reversal_ids.mapped("points"))
+    available = _round(move.points - already)
+    amount = available if points is None else _round(points if move.points > 0 else -abs(points))
+    if abs(amount) > abs(available) + 10**-PRECISION:
+        raise UserError(
+            move.env._(
+                "Only %(left)s points of this movement are left to reverse.",
+                left=available,
+            )
+        )
+    return post(
+        move.card_id,
+        -amount,
+        "reversal",
+        key=key,
+        origin=origin,
+        reason=reason,
+        reversed_move_id=move.id,
+        **values,
+    )
+
+
+def lots(card, as_of=None):
+    """The card's credits with what remains of each after FIFO consumption by its debits."""
+    moves = card.env["fidelite.points.move"].sudo().search([("card_id", "=", card.id)], order="id")
+    credits = moves.filtered(lambda m: m.points > 0).sorted(
+        lambda m: (m.expiry_date or fields.Date.to_date("9999-12-31"), m.date, m.id)
+    )
+    to_consume = -sum(moves.filtered(lambda m: m.points < 0).mapped("points"))
+    result = []
+    for credit in credits:
+        used = min(credit.points, to_consume)
+        to_consume = _round(to_consume - used)
+        result.append(Lot(credit, _round(credit.points - used)))
+    return result
+
+
+def expire_card(card, today):
+    """Expire what is left of the card's lots due on or before ``today``; idempotent per lot."""
+    lock_cards(card)
+    moves = card.env["fidelite.points.move"]
+    for lot in lots(card):
+        if lot.remaining > 0 and lot.move.expiry_date and lot.move.expiry_date <= today:
+            moves |= post(
+                card,
+                -lot.remaining,
+                "expire",
+                key=f"expire:{lot.move.id}",
+                reason=card.env._("Points earned on %(date)s expired", date=lot.move.date.date()),
+                lot_move_id=lot.move.id,
+                date=fields.Datetime.now(),
+            )
+    return moves
+
+
+def next_expiry(card):
+    """The earliest expiry date among the card's lots that still hold points (False: none)."""
+    dates = [lot.move.expiry_date for lot in lots(card) if lot.remaining > 0 and lot.move.expiry_date]
+    return min(dates) if dates else False
+
+
+def transfer(source, target, reason, *, key=None):
+    """Move the whole balance of ``source`` to ``target``, lot by lot (expiry dates kept)."""
+    if not (reason or "").strip():
+        raise UserError(source.env._("A transfer needs a reason."))
+    lock_cards(source | target)
+    key = key or f"transfer:{source.id}:{target.id}"
+    moved = source.env["fidelite.points.move"]
+    for lot in lots(source):
+        if lot.remaining <= 0:
+            continue
+        moved |= post(
+            target,
+            lot.remaining,
+            "transfer_in",
+            key=f"{key}:in:{lot.move.id}",
+            origin="manual",
+            reason=reason,
+            expiry_date=lot.move.expiry_date,
+            lot_move_id=lot.move.id,
+        )
+    balance = source.sudo().points
+    if balance > 0:
+        moved |= post(source, -balance, "transfer_out", key=f"{key}:out", origin="manual", reason=reason)
+    return moved

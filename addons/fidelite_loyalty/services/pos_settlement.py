@@ -1,0 +1,101 @@
+"""Settle a POS order's loyalty points on the server, once.
+
+The till computes points to show them at once; the server recomputes them from the order
+lines and the program rules (``pos_points``) and posts them to the ledger with keys derived
+from the order, so a re-synced or replayed order never credits twice, and points the browser
+sends are never trusted. Refund orders reverse what the refunded lines earned (pro rata) and
+give back the points spent on refunded rewards.
+"""
+
+from odoo.tools import float_round
+
+from . import ledger, pos_points
+
+SERVER_COMPUTED_TYPES = ("loyalty",)
+
+
+def server_programs(order):
+    """Programs whose points the server computes for this order."""
+    programs = order.config_id._get_program_ids()
+    return programs.filtered(lambda program: program.program_type in SERVER_COMPUTED_TYPES)
+
+
+def member_card(order, program):
+    if not order.partner_id:
+        return order.env["loyalty.card"]
+    return (
+        order.env["loyalty.card"]
+        .sudo()
+        .search([("partner_id", "=", order.partner_id.id), ("program_id", "=", program.id)], order="id", limit=1)
+    )
+
+
+def _move_values(order):
+    return {"origin": "pos", "pos_order_id": order.id, "store_id": order.config_id.id}
+
+
+def settle(order):
+    """Post the points ``order`` earns and spends on its member's cards; returns the cards touched."""
+    if order.state not in ("paid", "done", "invoiced"):
+        return order.env["loyalty.card"]
+    cards = order.env["loyalty.card"]
+    sale_lines = order.lines.filtered(lambda line: not line.refunded_orderline_id)
+    for program in server_programs(order):
+        card = member_card(order, program)
+        if not card:
+            continue
+        reward_lines = sale_lines.filtered(lambda line, program=program: line.reward_id.program_id == program)
+        reward_lines.filtered(lambda line, card=card: not line.coupon_id).coupon_id = card
+        earned = pos_points.order_points(order, program, sale_lines)
+        spent = pos_points.order_points_spent(order, card, reward_lines)
+        base_key = f"pos.order:{order.id}:{card.id}"
+        if earned:
+            ledger.post(card, earned, "earn", key=f"{base_key}:earn", **_move_values(order))
+        if spent:
+            ledger.post(card, -spent, "redeem", key=f"{base_key}:redeem", **_move_values(order))
+        cards |= card
+    cards |= settle_refund(order)
+    return cards
+
+
+def _amount(lines):
+    """Amount of the lines that earn points: not rewards, nor refunds of rewards."""
+    products = lines.filtered(lambda line: not (line.is_reward_line or line.refunded_orderline_id.is_reward_line))
+    return sum(products.mapped("price_subtotal_incl"))
+
+
+def settle_refund(order):
+    """Reverse, for the refunded lines of ``order``, the points their original order moved."""
+    refund_lines = order.lines.filtered("refunded_orderline_id")
+    if not refund_lines:
+        return order.env["loyalty.card"]
+    original = refund_lines.refunded_orderline_id.order_id
+    moves = order.env["fidelite.points.move"].sudo().search([("pos_order_id", "in", original.ids)])
+    base = _amount(original.lines)
+    refunded = -_amount(refund_lines)
+    share = min(1.0, refunded / base) if base > 0 else 0.0
+    given_back = {}
+    for line in refund_lines.filtered(lambda line: line.refunded_orderline_id.is_reward_line):
+        source = line.refunded_orderline_id
+        if source.coupon_id and source.qty:
+            ratio = min(1.0, abs(line.qty) / abs(source.qty))
+            given_back[source.coupon_id] = given_back.get(source.coupon_id, 0.0) + source.points_cost * ratio
+    cards = order.env["loyalty.card"]
+    for move in moves.filtered(lambda move: move.move_type in ("earn", "redeem")):
+        if move.move_type == "earn":
+            points = float_round(move.points * share, precision_digits=ledger.PRECISION)
+        else:
+            points = given_back.get(move.card_id, 0.0)
+        left = abs(move.points + sum(move.reversal_ids.mapped("points")))
+        points = min(abs(points), left)
+        if not points:
+            continue
+        ledger.reverse(
+            move,
+            order.env._("Refund %s", order.display_name),
+            key=f"pos.order:{order.id}:refund:{move.id}",
+            points=points,
+            **_move_values(order),
+        )
+        cards |= move.card_id
+    return cards

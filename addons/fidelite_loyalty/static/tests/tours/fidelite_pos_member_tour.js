@@ -1,0 +1,26 @@
+import * as PosLoyalty from "@pos_loyalty/../tests/tours/utils/pos_loyalty_util";
+import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
+import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/generic_helpers/dialog_util";
+import { scan_barcode } from "@point_of_sale/../tests/generic_helpers/utils";
+import { registry } from "@web/core/registry";
+
+// The cashier scans a member's printed card: the member is selected, the order is paid,
+// and the balance the till then shows is the one the server computed.
+registry.category("web_tour.tours").add("fidelite_pos_member_scan", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            scan_barcode("2990000000125"),
+            ProductScreen.customerIsSelected("Lou Garnier"),
+            ProductScreen.addOrderline("Whiteboard Pen", "3"),
+            PosLoyalty.orderTotalIs("30"),
+            PosLoyalty.finalizeOrder("Cash", "30"),
+            ProductScreen.clickPartnerButton(),
+            {
+                content: "the customer list shows the balance the server computed",
+                trigger: ".partner-list .partner-line:contains(Lou Garnier) .partner-line-balance:contains(130.00)",
+            },
+        ].flat(),
+});

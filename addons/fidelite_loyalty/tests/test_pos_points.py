@@ -1,0 +1,151 @@
+import copy
+
+from odoo.tests import tagged
+
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+from ..services import ledger
+from .ledger_common import LedgerAssertions, make_loyalty_program
+
+
+@tagged("post_install", "-at_install")
+class TestPosPoints(TestPoSCommon, LedgerAssertions):
+    """Points of POS orders are computed by the server, once, whatever the till sends."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.config = cls.basic_config
+        cls.program = make_loyalty_program(cls.env)
+        cls.reward = cls.program.reward_ids
+        cls.beans = cls.create_product("Coffee beans", cls.categ_basic, 10.0)
+        cls.member = cls.env["res.partner"].create({"name": "Lou Garnier"})
+        cls.card = cls.env["loyalty.card"].create(
+            {"program_id": cls.program.id, "partner_id": cls.member.id, "code": "FIDPOS0001"}
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.open_new_session()
+
+    def sync(self, order_data, times=1):
+        for _ in range(times):
+            self.env["pos.order"].sync_from_ui([copy.deepcopy(order_data)])
+        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
+
+    def confirm(self, order, coupon_data, times=1):
+        result = None
+        for _ in range(times):
+            result = order.confirm_coupon_programs(copy.deepcopy(coupon_data))
+        return result
+
+    def order_data(self, lines, customer=None):
+        return self.create_ui_order_data(lines, customer=customer or self.member)
+
+    def client_data(self, points, card=None):
+        card_id = card.id if card else self.card.id
+        return {
+            str(card_id): {
+                "points": points,
+                "program_id": self.program.id,
+                "coupon_id": card_id,
+                "partner_id": self.member.id,
+                "barcode": False,
+            }
+        }
+
+    def test_order_synced_five_times_credits_once(self):
+        order = self.sync(self.order_data([(self.beans, 3)]), times=5)
+        self.assertEqual(len(order), 1)
+        result = self.confirm(order, self.client_data(30), times=5)
+        self.assert_balance(self.card, 30)
+        self.assertEqual(len(self.moves(self.card)), 1)
+        update = next(u for u in result["coupon_updates"] if u["id"] == self.card.id)
+        self.assertEqual(update["points"], 30, "the till gets the server's balance back")
+        move = self.moves(self.card)
+        self.assertEqual((move.origin, move.pos_order_id, move.store_id), ("pos", order, self.config))
+
+    def test_points_sent_by_the_till_are_ignored(self):
+        order = self.sync(self.order_data([(self.beans, 2)]))
+        self.confirm(order, self.client_data(5000))
+        self.assert_balance(self.card, 20)
+
+    def test_points_are_credited_even_if_the_till_never_confirms(self):
+        self.sync(self.order_data([(self.beans, 4)]))
+        self.assert_balance(self.card, 40)
+
+    def test_new_member_card_gets_the_server_points(self):
+        newcomer = self.env["res.partner"].create({"name": "Nour Benali"})
+        order = self.sync(self.order_data([(self.beans, 5)], customer=newcomer))
+        data = {"-1": {"points": 999, "program_id": self.program.id, "coupon_id": -1, "partner_id": newcomer.id}}
+        result = self.confirm(order, data)
+        self.confirm(order, data, times=2)
+        card = self.env["loyalty.card"].search([("partner_id", "=", newcomer.id), ("program_id", "=", self.program.id)])
+        self.assertEqual(len(card), 1, "replays do not create more cards")
+        self.assert_balance(card, 50)
+        self.assertIn(
+            {"old_id": -1, "id": card.id, "points": 50},
+            [{key: u[key] for key in ("old_id", "id", "points")} for u in result["coupon_updates"]],
+        )
+
+    def _order_with_reward(self, quantity):
+        data = self.order_data([(self.beans, quantity), (self.reward.discount_line_product_id, 1)])
+        reward_line = data["lines"][1][2]
+        reward_line.update(
+            {
+                "price_unit": -5.0,
+                "price_subtotal": -5.0,
+                "price_subtotal_incl": -5.0,
+                "reward_id": self.reward.id,
+                "is_reward_line": True,
+                "points_cost": 100,
+                "coupon_id": self.card.id,
+                "reward_identifier_code": "fid-test-reward",
+            }
+        )
+        total = quantity * 10.0 - 5.0
+        data.update(amount_total=total, amount_paid=total)
+        data["payment_ids"][0][2]["amount"] = total
+        return data
+
+    def test_reward_spends_the_points_once(self):
+        ledger.post(self.card, 120, "earn", reason="Earlier purchases")
+        order = self.sync(self._order_with_reward(3), times=3)
+        self.confirm(order, self.client_data(-70), times=3)
+        # 120 + 30 earned (the voucher itself earns nothing) - 100 spent
+        self.assert_balance(self.card, 50)
+        self.assertEqual(sorted(self.moves(self.card).mapped("move_type")), ["earn", "earn", "redeem"])
+
+    def _refund_data(self, original, quantity):
+        line = original.lines.filtered(lambda line: line.product_id == self.beans)
+        return self.order_data([{"product": self.beans, "quantity": -quantity, "refunded_orderline_id": line.id}])
+
+    def test_partial_then_full_refund_reverses_exactly(self):
+        order = self.sync(self.order_data([(self.beans, 3)]))
+        self.assert_balance(self.card, 30)
+        self.sync(self._refund_data(order, 1), times=3)
+        self.assert_balance(self.card, 20)
+        self.sync(self._refund_data(order, 2))
+        self.assert_balance(self.card, 0)
+        reversals = self.moves(self.card).filtered(lambda move: move.move_type == "reversal")
+        self.assertEqual(sorted(reversals.mapped("points")), [-20, -10])
+        self.assertTrue(all(reversals.mapped("reason")), "each reversal says which refund caused it")
+
+    def test_refunding_a_reward_gives_its_points_back(self):
+        ledger.post(self.card, 100, "earn", reason="Earlier purchases")
+        order = self.sync(self._order_with_reward(2))
+        self.assert_balance(self.card, 20)  # 100 + 20 - 100
+        reward_line = order.lines.filtered("is_reward_line")
+        beans_line = order.lines - reward_line
+        refund = self.order_data(
+            [
+                {"product": self.beans, "quantity": -2, "refunded_orderline_id": beans_line.id},
+                {"product": reward_line.product_id, "quantity": -1, "refunded_orderline_id": reward_line.id},
+            ]
+        )
+        refund["lines"][1][2].update(price_unit=-5.0, price_subtotal=5.0, price_subtotal_incl=5.0)
+        refund.update(amount_total=-15.0, amount_paid=-15.0)
+        refund["payment_ids"][0][2]["amount"] = -15.0
+        self.sync(refund, times=2)
+        # the 20 earned are taken back, the 100 spent are given back
+        self.assert_balance(self.card, 100)
