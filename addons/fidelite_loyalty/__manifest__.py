@@ -12,7 +12,10 @@
         "security/ir.model.access.csv",
         "data/fidelite_cron.xml",
         "data/barcode_rule.xml",
+        "data/ir_sequence.xml",
         "views/fidelite_points_move_views.xml",
+        "views/loyalty_card_views.xml",
+        "views/res_partner_views.xml",
         "views/fidelite_menus.xml",
     ],
     "demo": [

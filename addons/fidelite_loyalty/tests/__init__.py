@@ -4,3 +4,5 @@ from . import test_expiry
 from . import test_pos_points
 from . import test_concurrency
 from . import test_pos_tour
+from . import test_cards
+from . import test_members

@@ -23,4 +23,4 @@ class TestPosMemberTour(TestPointOfSaleHttpCommon, LedgerAssertions):
         order = self.env["pos.order"].search([("partner_id", "=", member.id)])
         self.assertEqual(len(order), 1)
         self.assert_balance(card, 130)
-        self.assertEqual(card.fidelite_move_ids.filtered(lambda move: move.pos_order_id == order).points, 30)
+        self.assertEqual(card.sudo().fidelite_move_ids.filtered(lambda move: move.pos_order_id == order).points, 30)

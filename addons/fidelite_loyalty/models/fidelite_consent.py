@@ -1,0 +1,39 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("postal", "Postal mail"), ("phone", "Phone")]
+SOURCES = [
+    ("pos", "At the till"),
+    ("portal", "Portal"),
+    ("import", "Import"),
+    ("form", "Form"),
+    ("backoffice", "Back office"),
+]
+
+
+class FideliteConsent(models.Model):
+    """One marketing consent given or withdrawn, on one channel. Never changed: the history stays."""
+
+    _name = "fidelite.consent"
+    _description = "Marketing consent"
+    _order = "date desc, id desc"
+
+    partner_id = fields.Many2one("res.partner", string="Member", required=True, index=True, ondelete="cascade")
+    channel = fields.Selection(CHANNELS, required=True, index=True)
+    granted = fields.Boolean(string="Consents", help="Unticked: the member withdrew their consent.")
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    source = fields.Selection(SOURCES, string="Given", required=True, default="backoffice")
+    user_id = fields.Many2one(
+        "res.users", string="Recorded by", default=lambda self: self.env.user, ondelete="set null"
+    )
+    note = fields.Char()
+    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+
+    def write(self, vals):
+        if vals:
+            raise UserError(self.env._("A consent is never changed: record the member's new choice instead."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("The consent history is kept: record the member's new choice instead."))

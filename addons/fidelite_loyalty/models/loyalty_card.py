@@ -1,0 +1,276 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..services import card_codes, card_lookup, ledger
+
+MEDIA = [
+    ("barcode_ean13", "Printed barcode (EAN-13)"),
+    ("barcode_code128", "Printed barcode (Code 128)"),
+    ("qr", "QR code"),
+    ("contactless", "Contactless (UID)"),
+    ("chip", "Contact chip"),
+    ("virtual", "Virtual (portal/wallet)"),
+]
+STATES = [
+    ("active", "Active"),
+    ("lost", "Lost"),
+    ("blocked", "Blocked"),
+    ("replaced", "Replaced"),
+    ("closed", "Closed"),
+]
+
+
+class LoyaltyCard(models.Model):
+    """A card on any medium, whose balance is the sum of its ledger movements.
+
+    Its printed code is Odoo's ``code``, a reader's UID ``fidelite_uid``. Odoo's own flows (sales
+    orders, the update-balance wizard, gift card creation...) still write ``points``: such a
+    write becomes a movement of the difference with the value the caller read, applied under
+    the card's row lock, so ``points += x`` from two transactions adds both.
+    """
+
+    _inherit = "loyalty.card"
+
+    fidelite_medium = fields.Selection(MEDIA, string="Medium", default="virtual", required=True)
+    fidelite_state = fields.Selection(
+        STATES, string="Card status", default="active", required=True, index=True, tracking=True, copy=False
+    )
+    fidelite_uid = fields.Char(
+        string="Chip UID",
+        copy=False,
+        tracking=True,
+        help="The identifier a contactless or chip reader gives, in hexadecimal.",
+    )
+    fidelite_state_reason = fields.Char(string="Status reason", copy=False)
+    fidelite_state_date = fields.Datetime(string="Status changed on", copy=False, readonly=True)
+    fidelite_state_user_id = fields.Many2one("res.users", string="Status changed by", copy=False, readonly=True)
+    fidelite_replaced_by_id = fields.Many2one("loyalty.card", string="Replaced by", copy=False, readonly=True)
+    fidelite_replacement_of_id = fields.Many2one("loyalty.card", string="Replaces", copy=False, readonly=True)
+    fidelite_move_ids = fields.One2many("fidelite.points.move", "card_id", string="Points movements")
+    fidelite_move_count = fields.Integer(compute="_compute_fidelite_move_count", string="Movements")
+    fidelite_next_expiry = fields.Date(
+        string="Next points expiry",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The earliest date on which some of the card's points may expire.",
+    )
+
+    _fidelite_uid_unique = models.UniqueIndex(
+        "(COALESCE(company_id, 0), fidelite_uid) WHERE fidelite_uid IS NOT NULL",
+        "Another card of this company already has this UID.",
+    )
+
+    def _compute_fidelite_move_count(self):
+        counts = dict(
+            self.env["fidelite.points.move"]._read_group([("card_id", "in", self.ids)], ["card_id"], ["__count"])
+        )
+        for card in self:
+            card.fidelite_move_count = counts.get(card, 0)
+
+    @api.constrains("code", "fidelite_medium")
+    def _check_fidelite_ean13(self):
+        for card in self.filtered(lambda card: card.fidelite_medium == "barcode_ean13"):
+            card_codes.check_ean13(self.env, card.code)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("fidelite_uid"):
+                vals["fidelite_uid"] = card_codes.normalize_uid(self.env, vals["fidelite_uid"])
+                vals.setdefault("fidelite_medium", "contactless")
+        if self.env.context.get(ledger.LEDGER_CONTEXT):
+            return super().create(vals_list)
+        opening = [vals.pop("points", 0.0) for vals in vals_list]
+        cards = super().create(vals_list)
+        for card, points in zip(cards, opening, strict=True):
+            if points:
+                ledger.post(
+                    card,
+                    points,
+                    "earn" if points > 0 else "adjust",
+                    origin=self.env.context.get("fidelite_origin", "system"),
+                    reason=self.env.context.get("fidelite_reason") or self.env._("Initial balance"),
+                    history=self.env.context.get("fidelite_history", False),
+                )
+        cards._fidelite_enrol_holders()
+        return cards
+
+    def write(self, vals):
+        if vals.get("fidelite_uid"):
+            vals = dict(vals, fidelite_uid=card_codes.normalize_uid(self.env, vals["fidelite_uid"]))
+        if "points" in vals and not self.env.context.get(ledger.LEDGER_CONTEXT):
+            res = self._fidelite_write_points_as_movements(vals)
+        else:
+            res = super().write(vals)
+        if vals.get("partner_id"):
+            self._fidelite_enrol_holders()
+        return res
+
+    def _fidelite_write_points_as_movements(self, vals):
+        """Odoo's own code writes ``points``: record the difference with what it read as a movement."""
+        vals = dict(vals)
+        target = vals.pop("points")
+        seen = {card.id: card.points for card in self}
+        res = super().write(vals) if vals else True
+        context = self.env.context
+        for card in self:
+            delta = target - seen[card.id]
+            if not delta:
+                continue
+            move_type = context.get("fidelite_move_type") or ("earn" if delta > 0 else "redeem")
+            ledger.post(
+                card,
+                delta,
+                move_type,
+                origin=context.get("fidelite_origin", "system"),
+                reason=context.get("fidelite_reason"),
+                history=context.get("fidelite_history", False),
+            )
+        return res
+
+    def _fidelite_enrol_holders(self):
+        """A partner who receives a card of a loyalty program becomes a member."""
+        self.filtered(lambda card: card.program_id.program_type == "loyalty").partner_id._fidelite_enrol()
+
+    @api.model
+    def _fidelite_next_ean13(self, company=None):
+        """A new card number: the company's in-store prefix, a running number, a check digit."""
+        company = company or self.env.company
+        prefix = company.fidelite_card_prefix or "299"
+        number = int(self.env["ir.sequence"].sudo().next_by_code("fidelite.card.number"))
+        return card_codes.make_ean13(prefix, number)
+
+    @api.model
+    def fidelite_lookup(self, identifier):
+        """Find a usable card by any identifier (POS, portal, API); raises a clear error otherwise."""
+        card, found_by = card_lookup.find_card(self.env, identifier, self.env.company)
+        return card_lookup.describe(card, found_by)
+
+    @api.model
+    def fidelite_activate(self, identifier, partner_id):
+        """Hand a pre-printed card of the stock to a member at the till."""
+        partner = self.env["res.partner"].browse(partner_id).exists()
+        if not partner:
+            raise UserError(self.env._("Choose the member who receives the card."))
+        card, _found_by = card_lookup.find_card(self.env, identifier, self.env.company)
+        if card.partner_id and card.partner_id != partner:
+            raise UserError(
+                self.env._("Card %(card)s already belongs to %(owner)s.", card=card.code, owner=card.partner_id.name)
+            )
+        other = self.search(
+            [("partner_id", "=", partner.id), ("program_id", "=", card.program_id.id), ("id", "!=", card.id)],
+            limit=1,
+        )
+        if other:
+            raise UserError(
+                self.env._(
+                    "%(member)s already has card %(card)s in %(program)s: replace it instead.",
+                    member=partner.name,
+                    card=other.code,
+                    program=card.program_id.name,
+                )
+            )
+        card.partner_id = partner
+        return card_lookup.describe(card, "code")
+
+    def _fidelite_set_state(self, state, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the status change."))
+        labels = dict(self._fields["fidelite_state"]._description_selection(self.env))
+        for card in self:
+            card.write(
+                {
+                    "fidelite_state": state,
+                    "fidelite_state_reason": reason,
+                    "fidelite_state_date": fields.Datetime.now(),
+                    "fidelite_state_user_id": self.env.uid,
+                }
+            )
+            card.message_post(body=self.env._("Card %(state)s: %(reason)s", state=labels[state].lower(), reason=reason))
+
+    def action_fidelite_change_state(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change card status"),
+            "res_model": "fidelite.card.state.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id, "default_new_state": self.env.context.get("fidelite_state")},
+        }
+
+    def action_fidelite_reactivate(self):
+        if not self.env.user.has_group("fidelite_loyalty.group_fidelite_manager"):
+            raise UserError(self.env._("Only a Fidélité manager can reactivate a card."))
+        for card in self:
+            if card.fidelite_state == "replaced":
+                raise ValidationError(self.env._("A replaced card stays replaced: its points moved to the new card."))
+        self._fidelite_set_state("active", self.env._("Reactivated"))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_movements(self):
+        if self.env["fidelite.points.move"].sudo().search_count([("card_id", "in", self.ids)], limit=1):
+            raise UserError(self.env._("A card with points movements cannot be deleted: close or archive it instead."))
+
+    def action_fidelite_view_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("fidelite_loyalty.action_fidelite_points_move")
+        action["domain"] = [("card_id", "=", self.id)]
+        action["context"] = {"default_card_id": self.id}
+        return action
+
+    def action_fidelite_adjust(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjust points"),
+            "res_model": "fidelite.points.adjust.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
+
+    def _fidelite_points_expiring(self, days):
+        """Points of each card that expire within ``days`` days: {card: points}."""
+        limit = fields.Date.add(fields.Date.context_today(self), days=days)
+        result = {}
+        for card in self:
+            result[card] = sum(
+                lot.remaining
+                for lot in ledger.lots(card)
+                if lot.remaining > 0 and lot.move.expiry_date and lot.move.expiry_date <= limit
+            )
+        return result
+
+    @api.model
+    def _fidelite_cards_expiring_domain(self, days):
+        """Domain of the cards that may have points expiring within ``days`` days (for reminders)."""
+        limit = fields.Date.add(fields.Date.context_today(self), days=days)
+        return [("fidelite_next_expiry", "<=", limit), ("points", ">", 0)]
+
+    @api.model
+    def _cron_fidelite_expire_points(self, batch_size=500):
+        """Expire the points due today, in batches; safe to stop and run again."""
+        today = fields.Date.context_today(self)
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        domain = [("fidelite_next_expiry", "<=", today)]
+        cards = self.sudo().search(domain, order="id", limit=batch_size)
+        while cards:
+            for card in cards:
+                ledger.expire_card(card, today)
+                card.with_context(**{ledger.LEDGER_CONTEXT: True}).fidelite_next_expiry = ledger.next_expiry(card)
+            if in_cron and self.env["ir.cron"]._commit_progress(len(cards)) <= 0:
+                return
+            cards = self.sudo().search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
+
+    @api.model
+    def get_loyalty_card_partner_by_code(self, code):
+        try:
+            card, _found_by = card_lookup.find_card(self.env, code, self.env.company, active_only=False)
+        except UserError:
+            return super().get_loyalty_card_partner_by_code(code)
+        if card.program_id.program_type != "loyalty":
+            return super().get_loyalty_card_partner_by_code(code)
+        card_lookup.check_usable(card)
+        return card.partner_id or False

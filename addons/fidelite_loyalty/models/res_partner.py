@@ -1,0 +1,94 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .fidelite_consent import CHANNELS
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    birthdate = fields.Date(string="Birth date")
+    fidelite_dependant_ids = fields.One2many("fidelite.dependant", "partner_id", string="Household")
+    fidelite_member_number = fields.Char(string="Member number", copy=False, readonly=True, index="btree_not_null")
+    fidelite_member_since = fields.Date(string="Member since", copy=False, readonly=True)
+    fidelite_is_member = fields.Boolean(string="Member", copy=False, readonly=True, index=True)
+    fidelite_home_store_id = fields.Many2one("pos.config", string="Home store", copy=False)
+    fidelite_consent_ids = fields.One2many("fidelite.consent", "partner_id", string="Consent history")
+    fidelite_consent_email = fields.Boolean(string="E-mail consent", compute="_compute_fidelite_consents", store=True)
+    fidelite_consent_sms = fields.Boolean(string="SMS consent", compute="_compute_fidelite_consents", store=True)
+    fidelite_consent_postal = fields.Boolean(string="Postal consent", compute="_compute_fidelite_consents", store=True)
+    fidelite_consent_phone = fields.Boolean(string="Phone consent", compute="_compute_fidelite_consents", store=True)
+    fidelite_card_ids = fields.One2many("loyalty.card", "partner_id", string="Loyalty cards")
+    fidelite_points = fields.Float(string="Points balance", compute="_compute_fidelite_points")
+
+    _fidelite_member_number_unique = models.UniqueIndex(
+        "(COALESCE(company_id, 0), fidelite_member_number) WHERE fidelite_member_number IS NOT NULL",
+        "This member number is already used.",
+    )
+
+    @api.depends("fidelite_consent_ids.granted", "fidelite_consent_ids.date")
+    def _compute_fidelite_consents(self):
+        for partner in self:
+            history = partner.fidelite_consent_ids.sorted(lambda c: (c.date, c.id), reverse=True)
+            for channel, _label in CHANNELS:
+                latest = history.filtered(lambda c, channel=channel: c.channel == channel)[:1]
+                partner[f"fidelite_consent_{channel}"] = latest.granted
+
+    def _compute_fidelite_points(self):
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("program_type", "=", "loyalty")], ["partner_id"], ["points:sum"]
+            )
+        )
+        balances = {partner.id: points for partner, points in cards}
+        for partner in self:
+            partner.fidelite_points = balances.get(partner.id, 0.0)
+
+    def _fidelite_has_consent(self, channel):
+        self.ensure_one()
+        return bool(self[f"fidelite_consent_{channel}"])
+
+    def _fidelite_set_consent(self, channel, granted, source, note=None):
+        """Record the member's choice on ``channel`` (a new line only when it changes it)."""
+        if channel not in dict(CHANNELS):
+            raise UserError(self.env._("Unknown consent channel: %s", channel))
+        Consent = self.env["fidelite.consent"]
+        for partner in self:
+            if partner.fidelite_consent_ids.filtered(lambda c: c.channel == channel)[:1] and (
+                partner._fidelite_has_consent(channel) == bool(granted)
+            ):
+                continue
+            Consent |= Consent.create(
+                {"partner_id": partner.id, "channel": channel, "granted": granted, "source": source, "note": note}
+            )
+        return Consent
+
+    def _fidelite_enrol(self):
+        """Make the partners members: a member number from the sequence, and the date, once."""
+        today = fields.Date.context_today(self)
+        for partner in self.filtered(lambda p: not p.fidelite_is_member):
+            partner.sudo().write(
+                {
+                    "fidelite_is_member": True,
+                    "fidelite_member_number": partner.fidelite_member_number
+                    or self.env["ir.sequence"].sudo().next_by_code("fidelite.member"),
+                    "fidelite_member_since": partner.fidelite_member_since or today,
+                }
+            )
+
+    def action_fidelite_enrol(self):
+        self._fidelite_enrol()
+        return True
+
+    def action_fidelite_consent(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record a consent"),
+            "res_model": "fidelite.consent.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
