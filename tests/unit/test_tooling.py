@@ -102,3 +102,18 @@ def test_pytest_options_reach_pytest(monkeypatch):
     assert seen["lint"] is False
     with pytest.raises(SystemExit):
         cli.main(["lint", "-k", "tour"])
+
+
+def test_i18n_keeps_translations_odoo_exports_empty(tmp_path):
+    """Odoo exports the terms of Python code without their translation: make i18n keeps them."""
+    from tools.fidelite_dev import __main__ as cli
+
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    catalogue = tmp_path / "fr.po"
+    catalogue.write_text(header + 'msgid "Card lost"\nmsgstr "Carte perdue"\n', encoding="utf-8")
+    previous = cli._translations(catalogue)
+    catalogue.write_text(header + 'msgid "Card lost"\nmsgstr ""\n\nmsgid "New term"\nmsgstr ""\n', encoding="utf-8")
+    assert cli._keep_translations(catalogue, previous) == 1
+    text = catalogue.read_text(encoding="utf-8")
+    assert 'msgstr "Carte perdue"' in text
+    assert '"Language: fr\\n"' in text

@@ -226,10 +226,37 @@ def cmd_i18n(args):
         if not _database_exists(settings, DEMO_DB):
             raise ToolError(f"no database {DEMO_DB}: run 'make demo' first")
         install(inst, conf, DEMO_DB, addons, update=True, logfile=DATA / "i18n-update.log")
+        catalogues = {addon: REPO / "addons" / addon / "i18n" / "fr.po" for addon in addons}
+        previous = {addon: _translations(path) for addon, path in catalogues.items()}
         cmd = [*inst.odoo_cmd(), "i18n", "export", "-c", str(conf), "-d", DEMO_DB, "-l", "pot", "fr_FR", "--", *addons]
         if subprocess.run(cmd, env=inst.env(), check=False).returncode:
             raise ToolError("i18n export failed")
+        for addon, path in catalogues.items():
+            missing = _keep_translations(path, previous[addon])
+            if missing:
+                print(f"fidelite: {addon}: {missing} term(s) to translate in {path.relative_to(REPO)}")
     return 0
+
+
+def _translations(path):
+    import polib  # a development requirement: imported when used, the tooling needs only the stdlib
+
+    return {entry.msgid: entry.msgstr for entry in polib.pofile(str(path)) if entry.msgstr} if path.is_file() else {}
+
+
+def _keep_translations(path, previous):
+    """Odoo exports the terms of Python code untranslated: keep what the catalogue had."""
+    import polib
+
+    catalogue = polib.pofile(str(path))
+    catalogue.metadata["Language"] = "fr"
+    missing = 0
+    for entry in catalogue:
+        if not entry.msgstr and entry.msgid in previous:
+            entry.msgstr = previous[entry.msgid]
+        missing += not entry.msgstr
+    catalogue.save()
+    return missing
 
 
 def cmd_bench(args):

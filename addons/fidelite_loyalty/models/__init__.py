@@ -7,3 +7,4 @@ from . import pos_config
 from . import pos_order
 from . import res_company
 from . import res_partner
+from . import sale_order

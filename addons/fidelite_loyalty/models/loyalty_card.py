@@ -46,8 +46,12 @@ class LoyaltyCard(models.Model):
     fidelite_state_user_id = fields.Many2one("res.users", string="Status changed by", copy=False, readonly=True)
     fidelite_replaced_by_id = fields.Many2one("loyalty.card", string="Replaced by", copy=False, readonly=True)
     fidelite_replacement_of_id = fields.Many2one("loyalty.card", string="Replaces", copy=False, readonly=True)
-    fidelite_move_ids = fields.One2many("fidelite.points.move", "card_id", string="Points movements")
-    fidelite_move_count = fields.Integer(compute="_compute_fidelite_move_count", string="Movements")
+    fidelite_move_ids = fields.One2many(
+        "fidelite.points.move", "card_id", string="Points movements", groups="fidelite_loyalty.group_fidelite_user"
+    )
+    fidelite_move_count = fields.Integer(
+        compute="_compute_fidelite_move_count", string="Movements", groups="fidelite_loyalty.group_fidelite_user"
+    )
     fidelite_next_expiry = fields.Date(
         string="Next points expiry",
         index="btree_not_null",
@@ -68,6 +72,23 @@ class LoyaltyCard(models.Model):
         for card in self:
             card.fidelite_move_count = counts.get(card, 0)
 
+    @api.constrains("fidelite_uid", "company_id")
+    def _check_fidelite_uid_unique(self):
+        for card in self.filtered("fidelite_uid"):
+            card._fidelite_check_uid_free(card.fidelite_uid, card.company_id, exclude=card)
+
+    @api.model
+    def _fidelite_check_uid_free(self, uid, company, exclude=None):
+        """A clear error, before the database's unique index refuses it, for a UID already used."""
+        domain = [("fidelite_uid", "=", uid), ("company_id", "=", company.id)]
+        if exclude:
+            domain.append(("id", "not in", exclude.ids))
+        duplicate = self.sudo().with_context(active_test=False).search(domain, limit=1)
+        if duplicate:
+            raise ValidationError(
+                self.env._("The UID %(uid)s is already the one of card %(card)s.", uid=uid, card=duplicate.code)
+            )
+
     @api.constrains("code", "fidelite_medium")
     def _check_fidelite_ean13(self):
         for card in self.filtered(lambda card: card.fidelite_medium == "barcode_ean13"):
@@ -79,6 +100,8 @@ class LoyaltyCard(models.Model):
             if vals.get("fidelite_uid"):
                 vals["fidelite_uid"] = card_codes.normalize_uid(self.env, vals["fidelite_uid"])
                 vals.setdefault("fidelite_medium", "contactless")
+                program = self.env["loyalty.program"].browse(vals.get("program_id"))
+                self._fidelite_check_uid_free(vals["fidelite_uid"], program.company_id)
         if self.env.context.get(ledger.LEDGER_CONTEXT):
             return super().create(vals_list)
         opening = [vals.pop("points", 0.0) for vals in vals_list]
@@ -126,6 +149,7 @@ class LoyaltyCard(models.Model):
                 origin=context.get("fidelite_origin", "system"),
                 reason=context.get("fidelite_reason"),
                 history=context.get("fidelite_history", False),
+                sale_order_id=context.get("fidelite_sale_order_id", False),
             )
         return res
 

@@ -6,7 +6,9 @@ from ..services import pos_settlement
 class PosOrder(models.Model):
     _inherit = "pos.order"
 
-    fidelite_move_ids = fields.One2many("fidelite.points.move", "pos_order_id", string="Points movements")
+    fidelite_move_ids = fields.One2many(
+        "fidelite.points.move", "pos_order_id", string="Points movements", groups="fidelite_loyalty.group_fidelite_user"
+    )
 
     def _process_saved_order(self, draft):
         order_id = super()._process_saved_order(draft)

@@ -74,3 +74,24 @@ def order_points_spent(order, card, lines=None):
     """Points the order's reward lines took from ``card``."""
     lines = order.lines if lines is None else lines
     return sum(lines.filtered(lambda line: line.coupon_id == card and line.is_reward_line).mapped("points_cost"))
+
+
+def reward_points_floor(lines):
+    """The least ``lines`` (reward lines) may cost: the till may not make a reward cheaper.
+
+    A product reward costs its points per ``reward_product_qty`` units given; a discount
+    costs its points once per claim (its lines share a ``reward_identifier_code``). Discounts
+    per point and "clear wallet" rewards cost what the till says.
+    """
+    total = 0.0
+    claims = set()
+    for line in lines:
+        reward = line.reward_id
+        if reward.reward_type == "product":
+            total += reward.required_points * abs(line.qty) / (reward.reward_product_qty or 1)
+        elif reward.discount_mode != "per_point" and not reward.clear_wallet:
+            claim = line.reward_identifier_code or line.id
+            if claim not in claims:
+                claims.add(claim)
+                total += reward.required_points
+    return total

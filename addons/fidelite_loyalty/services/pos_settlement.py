@@ -7,9 +7,14 @@ sends are never trusted. Refund orders reverse what the refunded lines earned (p
 give back the points spent on refunded rewards.
 """
 
+import logging
+
+from odoo.exceptions import UserError
 from odoo.tools import float_round
 
 from . import ledger, pos_points
+
+_logger = logging.getLogger(__name__)
 
 SERVER_COMPUTED_TYPES = ("loyalty",)
 
@@ -47,15 +52,40 @@ def settle(order):
         reward_lines = sale_lines.filtered(lambda line, program=program: line.reward_id.program_id == program)
         reward_lines.filtered(lambda line, card=card: not line.coupon_id).coupon_id = card
         earned = pos_points.order_points(order, program, sale_lines)
-        spent = pos_points.order_points_spent(order, card, reward_lines)
+        spent = max(
+            pos_points.order_points_spent(order, card, reward_lines),
+            pos_points.reward_points_floor(reward_lines.filtered(lambda line, card=card: line.coupon_id == card)),
+        )
         base_key = f"pos.order:{order.id}:{card.id}"
         if earned:
             ledger.post(card, earned, "earn", key=f"{base_key}:earn", **_move_values(order))
         if spent:
-            ledger.post(card, -spent, "redeem", key=f"{base_key}:redeem", **_move_values(order))
+            _redeem(order, card, spent, f"{base_key}:redeem")
         cards |= card
     cards |= settle_refund(order)
     return cards
+
+
+def _redeem(order, card, spent, key):
+    """Take the points the order's rewards cost; never let a paid order fail to sync over it.
+
+    The till checks the balance before payment; an order replayed after the points were spent
+    elsewhere (two tills offline) finds too few: the order is kept, nothing is taken, and the
+    card and the order say so for the manager to settle.
+    """
+    try:
+        with order.env.cr.savepoint():
+            ledger.post(card, -spent, "redeem", key=key, **_move_values(order))
+    except UserError as error:
+        _logger.warning("POS order %s: points not redeemed on card %s: %s", order.name, card.code, error)
+        message = order.env._(
+            "%(points)s points of order %(order)s could not be redeemed: %(error)s",
+            points=spent,
+            order=order.name,
+            error=error,
+        )
+        card.message_post(body=message)
+        order.message_post(body=message)
 
 
 def _amount(lines):

@@ -6,3 +6,4 @@ from . import test_concurrency
 from . import test_pos_tour
 from . import test_cards
 from . import test_members
+from . import test_sale_points

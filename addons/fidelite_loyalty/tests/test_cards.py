@@ -31,10 +31,14 @@ class TestCards(LedgerCase):
             card.fidelite_uid = "04:A2:3B"
         with self.assertRaisesRegex(ValidationError, "is not a card UID"):
             card.fidelite_uid = "ZZ A2 3B 1C"
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "already the one of card FIDUID1"), self.env.cr.savepoint():
             self.env["loyalty.card"].create(
                 {"program_id": self.program.id, "code": "FIDUID2", "fidelite_uid": "04a23b1c5d6e80"}
             )
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint():
+            self.env.cr.execute(
+                "UPDATE loyalty_card SET fidelite_uid = '04A23B1C5D6E80' WHERE id = %s", [self.card.id]
+            )  # the database refuses it too
         other_company = self.env["res.company"].create({"name": "Franchisee"})
         other_program = self.program.copy({"company_id": other_company.id})
         other = self.env["loyalty.card"].create(
@@ -123,6 +127,8 @@ class TestCards(LedgerCase):
         self.assertEqual(len(set(stock.mapped("code"))), 25)
         self.assertTrue(all(card_codes.is_ean13(code) and code.startswith("299") for code in stock.mapped("code")))
         self.assertFalse(stock.partner_id)
+        html, _format = self.env["ir.actions.report"]._render_qweb_html("loyalty.report_loyalty_card", stock[:3].ids)
+        self.assertIn(stock[2].code, html.decode(), "the stock prints with Odoo's card report")
         newcomer = self.env["res.partner"].create({"name": "Jade Morel"})
         Card = self.env["loyalty.card"].with_user(self.clerk)
         result = Card.fidelite_activate(stock[0].code, newcomer.id)

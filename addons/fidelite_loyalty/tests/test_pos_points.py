@@ -149,3 +149,19 @@ class TestPosPoints(TestPoSCommon, LedgerAssertions):
         self.sync(refund, times=2)
         # the 20 earned are taken back, the 100 spent are given back
         self.assert_balance(self.card, 100)
+
+    def test_a_reward_cannot_be_made_cheaper_by_the_till(self):
+        ledger.post(self.card, 120, "earn", reason="Earlier purchases")
+        data = self._order_with_reward(1)
+        data["lines"][1][2]["points_cost"] = 0
+        self.sync(data)
+        self.assert_balance(self.card, 30)  # 120 + 10 - 100
+
+    def test_a_replayed_order_with_spent_points_still_syncs(self):
+        """Two tills offline spent the same points: the second order is kept, the manager is told."""
+        ledger.post(self.card, 100, "earn", reason="Earlier purchases")
+        self.sync(self._order_with_reward(1))
+        order = self.sync(self._order_with_reward(1))
+        self.assertEqual(order.state, "paid")
+        self.assert_balance(self.card, 20)  # 100 + 10 - 100 + 10, the second voucher not taken
+        self.assertIn("could not be redeemed", order.message_ids[0].body)

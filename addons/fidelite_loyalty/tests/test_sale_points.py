@@ -1,0 +1,22 @@
+from odoo.tests import tagged
+
+from .ledger_common import LedgerCase
+
+
+@tagged("post_install", "-at_install")
+class TestSalePoints(LedgerCase):
+    """Odoo's sales orders credit and take back points: each change is a movement of the order."""
+
+    def test_confirm_then_cancel_a_sales_order(self):
+        product = self.env["product.product"].create({"name": "Hamper", "list_price": 40.0, "taxes_id": False})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.member.id, "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})]}
+        )
+        order.action_confirm()
+        self.assert_balance(self.card, 80)
+        move = self.moves(self.card)
+        self.assertEqual((move.origin, move.sale_order_id, move.move_type), ("sale", order, "earn"))
+        order._action_cancel()
+        self.assert_balance(self.card, 0)
+        reversal = self.moves(self.card)[0]
+        self.assertEqual((reversal.points, reversal.move_type, reversal.sale_order_id), (-80, "reversal", order))
