@@ -13,9 +13,12 @@
         "data/fidelite_cron.xml",
         "data/barcode_rule.xml",
         "data/ir_sequence.xml",
+        "data/fidelite_weekday.xml",
         "views/fidelite_points_move_views.xml",
         "views/loyalty_card_views.xml",
         "views/res_partner_views.xml",
+        "views/fidelite_tier_views.xml",
+        "views/fidelite_rule_views.xml",
         "views/fidelite_menus.xml",
     ],
     "demo": [

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..services import birthdays
+
 
 class FideliteDependant(models.Model):
     """A member's household: spouse, children... Only a first name and a birth date are kept."""
@@ -18,6 +20,12 @@ class FideliteDependant(models.Model):
     )
     birthdate = fields.Date(string="Birth date")
     company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+    birthday_key = fields.Integer(compute="_compute_birthday_key", store=True, index="btree_not_null")
+
+    @api.depends("birthdate")
+    def _compute_birthday_key(self):
+        for dependant in self:
+            dependant.birthday_key = birthdays.birthday_key(dependant.birthdate)
 
     @api.constrains("birthdate")
     def _check_birthdate(self):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import card_codes, card_lookup, ledger
+from ..services import birthdays, card_codes, card_lookup, ledger, tiers
 
 MEDIA = [
     ("barcode_ean13", "Printed barcode (EAN-13)"),
@@ -38,6 +38,7 @@ class LoyaltyCard(models.Model):
     fidelite_uid = fields.Char(
         string="Chip UID",
         copy=False,
+        index="btree_not_null",
         tracking=True,
         help="The identifier a contactless or chip reader gives, in hexadecimal.",
     )
@@ -52,6 +53,13 @@ class LoyaltyCard(models.Model):
     fidelite_move_count = fields.Integer(
         compute="_compute_fidelite_move_count", string="Movements", groups="fidelite_loyalty.group_fidelite_user"
     )
+    fidelite_tier_id = fields.Many2one(
+        "fidelite.tier", string="Tier", index="btree_not_null", readonly=True, tracking=True
+    )
+    fidelite_tier_since = fields.Date(string="Tier since", readonly=True)
+    fidelite_tier_review_date = fields.Date(string="Tier review", index="btree_not_null", readonly=True)
+    fidelite_tier_grace_until = fields.Date(string="Tier kept until", readonly=True)
+    fidelite_tier_history_ids = fields.One2many("fidelite.tier.history", "card_id", string="Tier history")
     fidelite_next_expiry = fields.Date(
         string="Next points expiry",
         index="btree_not_null",
@@ -272,6 +280,25 @@ class LoyaltyCard(models.Model):
         """Domain of the cards that may have points expiring within ``days`` days (for reminders)."""
         limit = fields.Date.add(fields.Date.context_today(self), days=days)
         return [("fidelite_next_expiry", "<=", limit), ("points", ">", 0)]
+
+    @api.model
+    def _cron_fidelite_birthdays(self):
+        """Give today's birthday rewards (see the programs' Birthday settings)."""
+        birthdays.run(self.env)
+
+    @api.model
+    def _cron_fidelite_review_tiers(self, batch_size=500):
+        """Review the tiers due today, in batches; safe to stop and run again."""
+        today = fields.Date.context_today(self)
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        domain = [("fidelite_tier_review_date", "<=", today), ("program_id.fidelite_tier_ids", "!=", False)]
+        cards = self.sudo().search(domain, order="id", limit=batch_size)
+        while cards:
+            for card in cards:
+                tiers.review(card, today)
+            if in_cron and self.env["ir.cron"]._commit_progress(len(cards)) <= 0:
+                return
+            cards = self.sudo().search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
 
     @api.model
     def _cron_fidelite_expire_points(self, batch_size=500):

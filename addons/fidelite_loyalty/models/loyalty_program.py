@@ -20,6 +20,43 @@ class LoyaltyProgram(models.Model):
         "own date; spending uses the points that expire first.",
     )
     fidelite_expiry_months = fields.Integer(string="Validity (months)", default=12)
+    fidelite_tier_ids = fields.One2many("fidelite.tier", "program_id", string="Tiers")
+    fidelite_rule_ids = fields.One2many("fidelite.rule", "program_id", string="Bonus rules")
+    fidelite_birthday_reward = fields.Selection(
+        [("none", "None"), ("points", "Points"), ("coupon", "A coupon")],
+        string="Birthday reward",
+        default="none",
+        required=True,
+    )
+    fidelite_birthday_points = fields.Float(string="Birthday points")
+    fidelite_birthday_coupon_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Birthday coupon",
+        domain="[('program_type', 'in', ('coupons', 'next_order_coupons'))]",
+        help="The coupon program whose coupon the member receives (a discount, a free product...).",
+    )
+    fidelite_birthday_validity_days = fields.Integer(string="Coupon valid for (days)", default=30)
+    fidelite_birthday_days_before = fields.Integer(
+        string="Given days before", help="0: on the day; 7: a week before, to leave time to come."
+    )
+    fidelite_birthday_household = fields.Boolean(
+        string="Household birthdays too", help="Also celebrate the spouse's and the children's birthdays."
+    )
+    fidelite_tier_basis = fields.Selection(
+        [("points", "Points earned"), ("spend", "Amount spent"), ("visits", "Visits")],
+        string="Tiers qualify on",
+        default="points",
+        required=True,
+    )
+    fidelite_tier_window_months = fields.Integer(
+        string="Qualification window (months)",
+        default=12,
+        help="Tiers are reached on what the member did over this many months, and reviewed after as long.",
+    )
+    fidelite_tier_grace_months = fields.Integer(
+        string="Grace period (months)",
+        help="At review, a member below their tier keeps it this much longer before going down.",
+    )
 
     @api.constrains("fidelite_expiry_policy", "fidelite_expiry_months")
     def _check_fidelite_expiry_months(self):
@@ -28,6 +65,49 @@ class LoyaltyProgram(models.Model):
                 raise ValidationError(
                     self.env._("Points of %s must stay valid at least one month.", program.display_name)
                 )
+
+    @api.constrains("fidelite_tier_window_months", "fidelite_tier_grace_months")
+    def _check_fidelite_tier_periods(self):
+        for program in self:
+            if program.fidelite_tier_window_months <= 0 or program.fidelite_tier_grace_months < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%s: the qualification window is one month or more, the grace period cannot be negative.",
+                        program.display_name,
+                    )
+                )
+
+    @api.constrains(
+        "fidelite_birthday_reward",
+        "fidelite_birthday_points",
+        "fidelite_birthday_coupon_program_id",
+        "fidelite_birthday_validity_days",
+        "fidelite_birthday_days_before",
+    )
+    def _check_fidelite_birthday(self):
+        for program in self:
+            reward = program.fidelite_birthday_reward
+            if reward == "points" and program.fidelite_birthday_points <= 0:
+                raise ValidationError(
+                    self.env._("%s: give a positive number of birthday points.", program.display_name)
+                )
+            if reward == "coupon" and not program.fidelite_birthday_coupon_program_id:
+                raise ValidationError(
+                    self.env._("%s: choose the coupon program of the birthday coupon.", program.display_name)
+                )
+            if program.fidelite_birthday_validity_days < 0 or program.fidelite_birthday_days_before < 0:
+                raise ValidationError(self.env._("%s: birthday days cannot be negative.", program.display_name))
+
+    def action_fidelite_simulate(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Simulate the bonus rules"),
+            "res_model": "fidelite.rule.simulation",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_program_id": self.id},
+        }
 
     def _fidelite_expiry_date(self, earned_on):
         """The date points earned on ``earned_on`` expire (False: never): usable until the day before."""

@@ -6,6 +6,9 @@ from ..services import pos_settlement
 class PosOrder(models.Model):
     _inherit = "pos.order"
 
+    fidelite_settled = fields.Boolean(
+        copy=False, readonly=True, help="Its points are posted and it counts in its member's daily figures."
+    )
     fidelite_move_ids = fields.One2many(
         "fidelite.points.move", "pos_order_id", string="Points movements", groups="fidelite_loyalty.group_fidelite_user"
     )
@@ -31,8 +34,12 @@ class PosOrder(models.Model):
         for vals in coupon_data.values():
             if vals["program_id"] in server_computed.ids:
                 vals["points"] = 0
+        new_cards = any(key < 0 for key in coupon_data)
         result = super(PosOrder, self.with_context(fidelite_origin="pos")).confirm_coupon_programs(coupon_data)
-        cards = pos_settlement.settle(self)
+        if new_cards or not self.fidelite_settled:
+            cards = pos_settlement.settle(self)
+        else:  # settled when it was paid: send the till the balances of the cards it moved
+            cards = self.env["fidelite.points.move"].sudo().search([("pos_order_id", "=", self.id)]).card_id
         updates = {update["id"]: update for update in result.get("coupon_updates", [])}
         for card in cards | self.env["loyalty.card"].sudo().browse(list(updates)).exists():
             update = updates.setdefault(

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..services import birthdays
 from .fidelite_consent import CHANNELS
 
 
@@ -8,6 +9,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     birthdate = fields.Date(string="Birth date")
+    fidelite_birthday_key = fields.Integer(compute="_compute_fidelite_birthday_key", store=True, index="btree_not_null")
     fidelite_dependant_ids = fields.One2many("fidelite.dependant", "partner_id", string="Household")
     fidelite_member_number = fields.Char(string="Member number", copy=False, readonly=True, index="btree_not_null")
     fidelite_member_since = fields.Date(string="Member since", copy=False, readonly=True)
@@ -25,6 +27,11 @@ class ResPartner(models.Model):
         "(COALESCE(company_id, 0), fidelite_member_number) WHERE fidelite_member_number IS NOT NULL",
         "This member number is already used.",
     )
+
+    @api.depends("birthdate")
+    def _compute_fidelite_birthday_key(self):
+        for partner in self:
+            partner.fidelite_birthday_key = birthdays.birthday_key(partner.birthdate)
 
     @api.depends("fidelite_consent_ids.granted", "fidelite_consent_ids.date")
     def _compute_fidelite_consents(self):

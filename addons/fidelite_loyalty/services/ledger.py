@@ -60,10 +60,13 @@ def post(card, points, move_type, *, key=None, origin="system", reason=None, his
     """
     card.ensure_one()
     env = card.env
-    lock_cards(card)
     existing = find_move(env, key)
-    if existing:
+    if existing:  # replayed: nothing to lock nor to change
         return existing
+    # A transaction that posted the same key meanwhile updated the card: taking the lock then
+    # fails with a serialization error and the caller retries (Odoo's RPC layer does), and
+    # finds the key; the key's unique index is the last guard.
+    lock_cards(card)
     points = _round(points)
     if float_is_zero(points, precision_digits=PRECISION):
         return env["fidelite.points.move"]

@@ -12,7 +12,7 @@ import logging
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
-from . import ledger, pos_points
+from . import ledger, member_stats, pos_points, rules, tiers
 
 _logger = logging.getLogger(__name__)
 
@@ -40,30 +40,50 @@ def _move_values(order):
 
 
 def settle(order):
-    """Post the points ``order`` earns and spends on its member's cards; returns the cards touched."""
-    if order.state not in ("paid", "done", "invoiced"):
-        return order.env["loyalty.card"]
+    """Post the points ``order`` earns and spends on its member's cards; returns the cards touched.
+
+    Runs for the cashier, who may read neither the program's configuration nor the ledger.
+    """
+    order = order.sudo()
     cards = order.env["loyalty.card"]
-    sale_lines = order.lines.filtered(lambda line: not line.refunded_orderline_id)
-    for program in server_programs(order):
-        card = member_card(order, program)
-        if not card:
-            continue
-        reward_lines = sale_lines.filtered(lambda line, program=program: line.reward_id.program_id == program)
-        reward_lines.filtered(lambda line, card=card: not line.coupon_id).coupon_id = card
-        earned = pos_points.order_points(order, program, sale_lines)
-        spent = max(
-            pos_points.order_points_spent(order, card, reward_lines),
-            pos_points.reward_points_floor(reward_lines.filtered(lambda line, card=card: line.coupon_id == card)),
-        )
-        base_key = f"pos.order:{order.id}:{card.id}"
-        if earned:
-            ledger.post(card, earned, "earn", key=f"{base_key}:earn", **_move_values(order))
-        if spent:
-            _redeem(order, card, spent, f"{base_key}:redeem")
-        cards |= card
+    if order.state not in ("paid", "done", "invoiced"):
+        return cards
+    if order.partner_id:
+        sale_lines = order.lines.filtered(lambda line: not line.refunded_orderline_id)
+        for program in server_programs(order):
+            card = member_card(order, program)
+            if card:
+                _settle_card(order, program, card, sale_lines)
+                cards |= card
     cards |= settle_refund(order)
+    if not order.fidelite_settled:
+        member_stats.record_order(order)
+        order.fidelite_settled = True
+    for card in cards:
+        tiers.promote(card)
     return cards
+
+
+def _settle_card(order, program, card, sale_lines):
+    base_key = f"pos.order:{order.id}:{card.id}"
+    if ledger.find_move(order.env, f"{base_key}:earn"):
+        return  # settled already: the earning and the redemption are posted together
+    reward_lines = sale_lines.filtered(lambda line: line.reward_id.program_id == program)
+    reward_lines.filtered(lambda line: not line.coupon_id).coupon_id = card
+    earned = pos_points.order_points(order, program, sale_lines)
+    if earned and program.fidelite_rule_ids:
+        basket = rules.basket_from_order(order, sale_lines)._replace(card=card)
+        multiplier, extra, _outcomes = rules.bonus(program, basket)
+        earned = earned * multiplier + extra
+    earned *= tiers.multiplier(card)
+    spent = max(
+        pos_points.order_points_spent(order, card, reward_lines),
+        pos_points.reward_points_floor(reward_lines.filtered(lambda line: line.coupon_id == card)),
+    )
+    if earned:
+        ledger.post(card, earned, "earn", key=f"{base_key}:earn", **_move_values(order))
+    if spent:
+        _redeem(order, card, spent, f"{base_key}:redeem")
 
 
 def _redeem(order, card, spent, key):

@@ -7,3 +7,6 @@ from . import test_pos_tour
 from . import test_cards
 from . import test_members
 from . import test_sale_points
+from . import test_tiers
+from . import test_rules
+from . import test_birthdays

@@ -1,5 +1,6 @@
 import copy
 
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
@@ -165,3 +166,31 @@ class TestPosPoints(TestPoSCommon, LedgerAssertions):
         self.assertEqual(order.state, "paid")
         self.assert_balance(self.card, 20)  # 100 + 10 - 100 + 10, the second voucher not taken
         self.assertIn("could not be redeemed", order.message_ids[0].body)
+
+    def test_tier_multiplier_and_spend_qualification(self):
+        self.program.sudo().write(
+            {
+                "fidelite_tier_basis": "spend",
+                "fidelite_tier_ids": [
+                    Command.create({"name": "Membre", "threshold": 0}),
+                    Command.create({"name": "Privilège", "threshold": 50, "multiplier": 2}),
+                ],
+            }
+        )
+        self.sync(self.order_data([(self.beans, 3)]))  # 30 € spent: Membre
+        self.assertEqual(self.card.fidelite_tier_id.name, "Membre")
+        self.sync(self.order_data([(self.beans, 3)]))  # 60 € spent: Privilège from now on
+        self.assertEqual(self.card.fidelite_tier_id.name, "Privilège")
+        self.assert_balance(self.card, 60)
+        self.sync(self.order_data([(self.beans, 1)]))  # 10 € at twice the points
+        self.assert_balance(self.card, 80)
+        day = self.env["fidelite.member.day"].sudo().search([("partner_id", "=", self.member.id)])
+        self.assertEqual((day.revenue, day.visits), (70, 3))
+
+    def test_bonus_rules_are_applied_by_the_server(self):
+        self.env["fidelite.rule"].sudo().create(
+            {"name": "Double from 25 €", "program_id": self.program.id, "minimum_amount": 25, "value": 2}
+        )
+        self.sync(self.order_data([(self.beans, 3)]))  # 30 €: doubled
+        self.sync(self.order_data([(self.beans, 2)]))  # 20 €: not
+        self.assert_balance(self.card, 80)
