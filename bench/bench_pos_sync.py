@@ -18,11 +18,17 @@ BASE_APPS = ("loyalty", "pos_loyalty", "sale_loyalty")
 ORDERS = 1000
 WARMUP = 50
 
-SCRIPT = Path(__file__).parent / "scripts" / "pos_sync.py"
+SCRIPTS = Path(__file__).parent / "scripts"
 
 
 def run(ctx):
-    script = f"ORDERS, WARMUP = {ORDERS}, {WARMUP}\n" + SCRIPT.read_text()
+    script = "\n".join(
+        [
+            f"ORDERS, WARMUP = {ORDERS}, {WARMUP}",
+            (SCRIPTS / "shop.py").read_text(),
+            (SCRIPTS / "pos_sync.py").read_text(),
+        ]
+    )
     base_db, _ = ctx.create_db("baseline", BASE_APPS)
     fid_db, _ = ctx.create_db("fidelite", (*BASE_APPS, "fidelite_loyalty"))
     baseline = ctx.odoo_script(base_db, script)

@@ -12,12 +12,6 @@ from odoo import Command, fields
 from odoo.addons.fidelite_loyalty.services import pos_points, rules
 
 MEMBERS, DAYS, RUNS = 2000, 365, 500
-env = env(user=env.ref("base.user_admin").id, su=True)
-env["account.chart.template"].try_loading("generic_coa", env.company, install_demo=False)
-config = env["pos.config"].create({"name": "Bench shop"})
-journal, methods = config._create_journal_and_payment_methods(cash_journal_vals={"name": "Bench cash"})
-config.write({"journal_id": journal.id, "payment_method_ids": methods})
-cash = config.payment_method_ids.filtered("is_cash_count")[:1]
 category = env["product.category"].create({"name": "Bench category"})
 products = env["product.product"].create(
     [

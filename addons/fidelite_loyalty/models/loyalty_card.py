@@ -290,27 +290,35 @@ class LoyaltyCard(models.Model):
     def _cron_fidelite_review_tiers(self, batch_size=500):
         """Review the tiers due today, in batches; safe to stop and run again."""
         today = fields.Date.context_today(self)
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        domain = [("fidelite_tier_review_date", "<=", today), ("program_id.fidelite_tier_ids", "!=", False)]
-        cards = self.sudo().search(domain, order="id", limit=batch_size)
-        while cards:
-            for card in cards:
-                tiers.review(card, today)
-            if in_cron and self.env["ir.cron"]._commit_progress(len(cards)) <= 0:
-                return
-            cards = self.sudo().search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
+        self._fidelite_in_batches(
+            [("fidelite_tier_review_date", "<=", today), ("program_id.fidelite_tier_ids", "!=", False)],
+            lambda card: tiers.review(card, today),
+            batch_size,
+        )
 
     @api.model
     def _cron_fidelite_expire_points(self, batch_size=500):
         """Expire the points due today, in batches; safe to stop and run again."""
         today = fields.Date.context_today(self)
+
+        def expire(card):
+            ledger.expire_card(card, today)
+            card.with_context(**{ledger.LEDGER_CONTEXT: True}).fidelite_next_expiry = ledger.next_expiry(card)
+
+        self._fidelite_in_batches([("fidelite_next_expiry", "<=", today)], expire, batch_size)
+
+    @api.model
+    def _fidelite_in_batches(self, domain, process, batch_size):
+        """Run ``process`` on the cards of ``domain`` by id, a batch per commit when run by the cron.
+
+        A card processed no longer matches ``domain``; a run cut short by the cron's time limit
+        goes on from where it stopped the next time.
+        """
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        domain = [("fidelite_next_expiry", "<=", today)]
         cards = self.sudo().search(domain, order="id", limit=batch_size)
         while cards:
             for card in cards:
-                ledger.expire_card(card, today)
-                card.with_context(**{ledger.LEDGER_CONTEXT: True}).fidelite_next_expiry = ledger.next_expiry(card)
+                process(card)
             if in_cron and self.env["ir.cron"]._commit_progress(len(cards)) <= 0:
                 return
             cards = self.sudo().search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
