@@ -25,6 +25,9 @@
         "demo/fidelite_demo.xml",
     ],
     "assets": {
+        "point_of_sale._assets_pos": [
+            "fidelite_loyalty/static/src/pos/**/*",
+        ],
         "web.assets_tests": [
             "fidelite_loyalty/static/tests/tours/**/*",
         ],

@@ -56,6 +56,8 @@ class LoyaltyCard(models.Model):
     fidelite_tier_id = fields.Many2one(
         "fidelite.tier", string="Tier", index="btree_not_null", readonly=True, tracking=True
     )
+    fidelite_tier_name = fields.Char(related="fidelite_tier_id.name", string="Tier name")
+    fidelite_tier_multiplier = fields.Float(related="fidelite_tier_id.multiplier", string="Tier multiplier")
     fidelite_tier_since = fields.Date(string="Tier since", readonly=True)
     fidelite_tier_review_date = fields.Date(string="Tier review", index="btree_not_null", readonly=True)
     fidelite_tier_grace_until = fields.Date(string="Tier kept until", readonly=True)
@@ -322,6 +324,10 @@ class LoyaltyCard(models.Model):
             if in_cron and self.env["ir.cron"]._commit_progress(len(cards)) <= 0:
                 return
             cards = self.sudo().search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
+
+    @api.model
+    def _load_pos_data_fields(self, config):
+        return [*super()._load_pos_data_fields(config), "fidelite_tier_name", "fidelite_tier_multiplier"]
 
     @api.model
     def get_loyalty_card_partner_by_code(self, code):

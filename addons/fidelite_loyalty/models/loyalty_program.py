@@ -22,6 +22,12 @@ class LoyaltyProgram(models.Model):
     fidelite_expiry_months = fields.Integer(string="Validity (months)", default=12)
     fidelite_tier_ids = fields.One2many("fidelite.tier", "program_id", string="Tiers")
     fidelite_rule_ids = fields.One2many("fidelite.rule", "program_id", string="Bonus rules")
+    fidelite_referral_enabled = fields.Boolean(string="Referral")
+    fidelite_referral_referrer_points = fields.Float(string="Points for the referrer")
+    fidelite_referral_referee_points = fields.Float(string="Points for the new member")
+    fidelite_referral_minimum_amount = fields.Float(
+        string="First purchase from", help="The referee's first purchase must reach this amount (tax incl.)."
+    )
     fidelite_birthday_reward = fields.Selection(
         [("none", "None"), ("points", "Points"), ("coupon", "A coupon")],
         string="Birthday reward",
@@ -97,6 +103,23 @@ class LoyaltyProgram(models.Model):
                 )
             if program.fidelite_birthday_validity_days < 0 or program.fidelite_birthday_days_before < 0:
                 raise ValidationError(self.env._("%s: birthday days cannot be negative.", program.display_name))
+
+    @api.constrains(
+        "fidelite_referral_referrer_points", "fidelite_referral_referee_points", "fidelite_referral_minimum_amount"
+    )
+    def _check_fidelite_referral(self):
+        for program in self:
+            if (
+                min(
+                    program.fidelite_referral_referrer_points,
+                    program.fidelite_referral_referee_points,
+                    program.fidelite_referral_minimum_amount,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._("%s: referral points and amounts cannot be negative.", program.display_name)
+                )
 
     def action_fidelite_simulate(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import birthdays
+from ..services import birthdays, referral
 from .fidelite_consent import CHANNELS
 
 
@@ -15,6 +15,12 @@ class ResPartner(models.Model):
     fidelite_member_since = fields.Date(string="Member since", copy=False, readonly=True)
     fidelite_is_member = fields.Boolean(string="Member", copy=False, readonly=True, index=True)
     fidelite_home_store_id = fields.Many2one("pos.config", string="Home store", copy=False)
+    fidelite_referral_code = fields.Char(string="Referral code", copy=False, readonly=True, index="btree_not_null")
+    fidelite_referred_by_id = fields.Many2one(
+        "res.partner", string="Referred by", copy=False, readonly=True, index="btree_not_null"
+    )
+    fidelite_referee_ids = fields.One2many("res.partner", "fidelite_referred_by_id", string="Referred customers")
+    fidelite_referral_rewarded = fields.Boolean(string="Referral rewarded", copy=False, readonly=True)
     fidelite_consent_ids = fields.One2many("fidelite.consent", "partner_id", string="Consent history")
     fidelite_consent_email = fields.Boolean(string="E-mail consent", compute="_compute_fidelite_consents", store=True)
     fidelite_consent_sms = fields.Boolean(string="SMS consent", compute="_compute_fidelite_consents", store=True)
@@ -23,6 +29,10 @@ class ResPartner(models.Model):
     fidelite_card_ids = fields.One2many("loyalty.card", "partner_id", string="Loyalty cards")
     fidelite_points = fields.Float(string="Points balance", compute="_compute_fidelite_points")
 
+    _fidelite_referral_code_unique = models.UniqueIndex(
+        "(fidelite_referral_code) WHERE fidelite_referral_code IS NOT NULL",
+        "This referral code is already used.",
+    )
     _fidelite_member_number_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), fidelite_member_number) WHERE fidelite_member_number IS NOT NULL",
         "This member number is already used.",
@@ -82,8 +92,14 @@ class ResPartner(models.Model):
                     "fidelite_member_number": partner.fidelite_member_number
                     or self.env["ir.sequence"].sudo().next_by_code("fidelite.member"),
                     "fidelite_member_since": partner.fidelite_member_since or today,
+                    "fidelite_referral_code": partner.fidelite_referral_code or referral.new_code(self.env),
                 }
             )
+
+    def fidelite_apply_referral_code(self, code):
+        """The customer joins on a member's recommendation (till, portal, sign-up form)."""
+        self.ensure_one()
+        return referral.apply_code(self, code).name
 
     def action_fidelite_enrol(self):
         self._fidelite_enrol()

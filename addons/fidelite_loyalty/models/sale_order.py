@@ -1,4 +1,6 @@
-from odoo import models
+from odoo import fields, models
+
+from ..services import rules, tiers
 
 
 class SaleOrder(models.Model):
@@ -18,3 +20,27 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         return super(SaleOrder, self._fidelite_context(fidelite_move_type="reversal"))._action_cancel()
+
+    def _program_check_compute_points(self, programs):
+        """Odoo's points of the order, with the member's tier multiplier and bonus rules, as at the till."""
+        result = super()._program_check_compute_points(programs)
+        for program, status in result.items():
+            points = status.get("points")
+            if program.program_type != "loyalty" or not points or not points[0]:
+                continue
+            card = (
+                self.env["loyalty.card"]
+                .sudo()
+                .search([("partner_id", "=", self.partner_id.id), ("program_id", "=", program.id)], limit=1)
+            )
+            earned = points[0]
+            if program.sudo().fidelite_rule_ids:
+                lines = self._get_not_rewarded_order_lines()
+                moment = fields.Datetime.context_timestamp(self, self.date_order or fields.Datetime.now())
+                basket = rules.make_basket(
+                    self.partner_id, card, lines.product_id, self.amount_total, self.amount_untaxed, moment
+                )
+                multiplier, extra, _outcomes = rules.bonus(program.sudo(), basket)
+                earned = earned * multiplier + extra
+            status["points"] = [earned * tiers.multiplier(card), *points[1:]]
+        return result

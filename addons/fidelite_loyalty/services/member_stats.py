@@ -1,5 +1,7 @@
 """A member's purchases per day (``fidelite.member.day``) and their sums over a window."""
 
+from datetime import timedelta
+
 from odoo import fields
 from odoo.tools import SQL
 
@@ -69,3 +71,45 @@ def window(partner, start, end, company=None):
         "visits": visits,
         "average_basket": revenue / visits if visits else 0.0,
     }
+
+
+def windows(partner, end, days_list, company=None):
+    """``window`` for several lengths at once (one query): {days: figures} ending on ``end``."""
+    days_list = sorted(set(days_list))
+    if not days_list:
+        return {}
+    env = partner.env
+    env["fidelite.member.day"].flush_model()
+    end = fields.Date.to_date(end)
+    starts = [end - timedelta(days=days - 1) for days in days_list]
+    sums = SQL(", ").join(
+        SQL(
+            "COALESCE(SUM(revenue) FILTER (WHERE day >= %(start)s), 0),"
+            " COALESCE(SUM(revenue_untaxed) FILTER (WHERE day >= %(start)s), 0),"
+            " COALESCE(SUM(visits) FILTER (WHERE day >= %(start)s), 0)",
+            start=start,
+        )
+        for start in starts
+    )
+    company_filter = SQL("AND company_id = %s", company.id) if company else SQL()
+    env.cr.execute(
+        SQL(
+            "SELECT %s FROM fidelite_member_day WHERE partner_id = %s AND day >= %s AND day <= %s %s",
+            sums,
+            partner.commercial_partner_id.id,
+            min(starts),
+            end,
+            company_filter,
+        )
+    )
+    row = env.cr.fetchone()
+    result = {}
+    for index, days in enumerate(days_list):
+        revenue, untaxed, visits = row[3 * index : 3 * index + 3]
+        result[days] = {
+            "revenue": revenue,
+            "revenue_untaxed": untaxed,
+            "visits": visits,
+            "average_basket": revenue / visits if visits else 0.0,
+        }
+    return result

@@ -12,7 +12,7 @@ import logging
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
-from . import ledger, member_stats, pos_points, rules, tiers
+from . import ledger, member_stats, pos_points, referral, rules, tiers
 
 _logger = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ def _settle_card(order, program, card, sale_lines):
         ledger.post(card, earned, "earn", key=f"{base_key}:earn", **_move_values(order))
     if spent:
         _redeem(order, card, spent, f"{base_key}:redeem")
+    referral.reward_first_purchase(order, card)
 
 
 def _redeem(order, card, spent, key):

@@ -150,8 +150,11 @@ def evaluate(rule, basket, cache=None):
 
 def bonus(program, basket):
     """The multiplier and the points the program's active rules add to the basket's points."""
-    cache = {}
-    outcomes = [evaluate(rule, basket, cache) for rule in program.fidelite_rule_ids.filtered("active")]
+    active = program.fidelite_rule_ids.filtered("active")
+    # every window the rules look at, read in one query
+    windows = active.filtered("kpi").mapped("kpi_window_days")
+    cache = member_stats.windows(basket.partner, basket.moment.date(), windows) if basket.partner and windows else {}
+    outcomes = [evaluate(rule, basket, cache) for rule in active]
     multiplier, points = 1.0, 0.0
     for outcome in outcomes:
         if outcome.fired:

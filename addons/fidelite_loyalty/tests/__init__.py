@@ -10,3 +10,4 @@ from . import test_sale_points
 from . import test_tiers
 from . import test_rules
 from . import test_birthdays
+from . import test_referral

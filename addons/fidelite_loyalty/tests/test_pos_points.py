@@ -194,3 +194,25 @@ class TestPosPoints(TestPoSCommon, LedgerAssertions):
         self.sync(self.order_data([(self.beans, 3)]))  # 30 €: doubled
         self.sync(self.order_data([(self.beans, 2)]))  # 20 €: not
         self.assert_balance(self.card, 80)
+
+    def test_referral_rewards_both_at_the_first_qualifying_purchase_once(self):
+        self.program.sudo().write(
+            {
+                "fidelite_referral_enabled": True,
+                "fidelite_referral_referrer_points": 100,
+                "fidelite_referral_referee_points": 50,
+                "fidelite_referral_minimum_amount": 25,
+            }
+        )
+        newcomer = self.env["res.partner"].create({"name": "Inès Petit"})
+        newcomer.sudo().fidelite_apply_referral_code(self.member.fidelite_referral_code)
+        card = self.env["loyalty.card"].sudo().create({"program_id": self.program.id, "partner_id": newcomer.id})
+        self.sync(self.order_data([(self.beans, 2)], customer=newcomer))  # 20 €: below the minimum
+        self.assert_balance(card, 20)
+        self.assert_balance(self.card, 0)
+        self.sync(self.order_data([(self.beans, 3)], customer=newcomer))  # 30 €: qualifies
+        self.assert_balance(card, 100)  # 20 + 30 + 50 welcome
+        self.assert_balance(self.card, 100)
+        self.sync(self.order_data([(self.beans, 3)], customer=newcomer))
+        self.assert_balance(self.card, 100, history=True)
+        self.assertTrue(newcomer.sudo().fidelite_referral_rewarded)

@@ -1,8 +1,9 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
-from ..services import ledger
+from ..services import ledger, tiers
 from .ledger_common import LedgerAssertions, make_loyalty_program
 
 
@@ -12,15 +13,23 @@ class TestPosMemberTour(TestPointOfSaleHttpCommon, LedgerAssertions):
         self.whiteboard_pen.write({"taxes_id": [(5, 0, 0)]})
         self.whiteboard_pen.product_variant_ids.write({"lst_price": 10})
         self.main_pos_config.write({"tax_regime_selection": False, "use_pricelist": False})
-        program = make_loyalty_program(self.env, name="Carte Club")
+        program = make_loyalty_program(
+            self.env(su=True),
+            name="Carte Club",
+            fidelite_tier_ids=[
+                Command.create({"name": "Membre", "threshold": 0}),
+                Command.create({"name": "Privilège", "threshold": 100, "multiplier": 2}),
+            ],
+        )
         member = self.env["res.partner"].create({"name": "Lou Garnier"})
         card = self.env["loyalty.card"].create(
             {"program_id": program.id, "partner_id": member.id, "code": "2990000000125"}
         )
         ledger.post(card, 100, "earn", reason="Earlier purchases")
+        tiers.promote(card)
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("fidelite_pos_member_scan")
         order = self.env["pos.order"].search([("partner_id", "=", member.id)])
         self.assertEqual(len(order), 1)
-        self.assert_balance(card, 130)
-        self.assertEqual(card.sudo().fidelite_move_ids.filtered(lambda move: move.pos_order_id == order).points, 30)
+        self.assert_balance(card, 160)
+        self.assertEqual(card.sudo().fidelite_move_ids.filtered(lambda move: move.pos_order_id == order).points, 60)

@@ -1,5 +1,7 @@
+from odoo import Command
 from odoo.tests import tagged
 
+from ..services import ledger, tiers
 from .ledger_common import LedgerCase
 
 
@@ -20,3 +22,24 @@ class TestSalePoints(LedgerCase):
         self.assert_balance(self.card, 0)
         reversal = self.moves(self.card)[0]
         self.assertEqual((reversal.points, reversal.move_type, reversal.sale_order_id), (-80, "reversal", order))
+
+    def test_tier_and_bonus_rules_apply_to_sales_orders(self):
+        self.program.write(
+            {
+                "fidelite_tier_ids": [
+                    Command.create({"name": "Membre", "threshold": 0}),
+                    Command.create({"name": "Privilège", "threshold": 10, "multiplier": 2}),
+                ],
+                "fidelite_rule_ids": [
+                    Command.create({"name": "Big basket", "minimum_amount": 50, "effect": "add", "value": 5})
+                ],
+            }
+        )
+        ledger.post(self.card, 10, "earn")
+        tiers.promote(self.card)
+        product = self.env["product.product"].create({"name": "Hamper", "list_price": 40.0, "taxes_id": False})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.member.id, "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})]}
+        )
+        order.action_confirm()
+        self.assert_balance(self.card, 10 + (80 + 5) * 2)

@@ -5,3 +5,4 @@ from . import fidelite_points_adjust_wizard
 from . import loyalty_card_update_balance
 from . import fidelite_consent_wizard
 from . import fidelite_rule_simulation
+from . import fidelite_referral_wizard

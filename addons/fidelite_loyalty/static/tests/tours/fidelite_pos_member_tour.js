@@ -16,11 +16,14 @@ registry.category("web_tour.tours").add("fidelite_pos_member_scan", {
             ProductScreen.customerIsSelected("Lou Garnier"),
             ProductScreen.addOrderline("Whiteboard Pen", "3"),
             PosLoyalty.orderTotalIs("30"),
+            // Privilège members earn twice the points: the till previews it
+            PosLoyalty.pointsTotalIs("160"),
             PosLoyalty.finalizeOrder("Cash", "30"),
             ProductScreen.clickPartnerButton(),
             {
-                content: "the customer list shows the balance the server computed",
-                trigger: ".partner-list .partner-line:contains(Lou Garnier) .partner-line-balance:contains(130.00)",
+                content: "the customer list shows the balance the server computed and the tier",
+                trigger:
+                    ".partner-list .partner-line:contains(Lou Garnier) .partner-line-balance:contains(160.00) .fidelite-tier:contains(Privilège)",
             },
         ].flat(),
 });

@@ -1,0 +1,96 @@
+"""Referral (parrainage): a member's code, the referee's sign-up, both rewarded once.
+
+A referee is a new customer who gives a member's code when joining; at their first
+qualifying purchase, both receive the points the program sets, once. A member cannot
+refer themselves, a customer is referred once, and a customer who has already bought
+cannot become a referee.
+"""
+
+import secrets
+
+from odoo.exceptions import UserError
+
+from . import ledger
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the till
+
+
+def new_code(env):
+    Partner = env["res.partner"].sudo().with_context(active_test=False)
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(8))
+        if not Partner.search_count([("fidelite_referral_code", "=", code)], limit=1):
+            return code
+
+
+def apply_code(referee, code):
+    """Record that ``referee`` joined on ``code``'s member's recommendation."""
+    env = referee.env
+    code = (code or "").strip().upper()
+    referrer = env["res.partner"].sudo().search([("fidelite_referral_code", "=", code)], limit=1)
+    if not referrer:
+        raise UserError(env._("No member has the referral code %s.", code))
+    if referrer.commercial_partner_id == referee.commercial_partner_id:
+        raise UserError(env._("A member cannot refer themselves."))
+    if referee.fidelite_referred_by_id:
+        raise UserError(
+            env._(
+                "%(name)s was already referred by %(referrer)s.",
+                name=referee.name,
+                referrer=referee.fidelite_referred_by_id.name,
+            )
+        )
+    if _has_bought(referee):
+        raise UserError(env._("%s is already a customer: only new customers can be referred.", referee.name))
+    referee.sudo().fidelite_referred_by_id = referrer
+    return referrer
+
+
+def _has_bought(partner):
+    env = partner.env
+    domain = [("partner_id", "child_of", partner.commercial_partner_id.id)]
+    return bool(
+        env["pos.order"].sudo().search_count([*domain, ("state", "in", ("paid", "done", "invoiced"))], limit=1)
+        or env["sale.order"].sudo().search_count([*domain, ("state", "=", "sale")], limit=1)
+    )
+
+
+def reward_first_purchase(order, card):
+    """Reward the referee and their referrer, once, when ``order`` qualifies."""
+    referee = order.partner_id
+    referrer = referee.fidelite_referred_by_id
+    program = card.program_id
+    if not referrer or referee.fidelite_referral_rewarded or not program.fidelite_referral_enabled:
+        return False
+    if order.amount_total < program.fidelite_referral_minimum_amount:
+        return False
+    referrer_card = (
+        order.env["loyalty.card"]
+        .sudo()
+        .search(
+            [("partner_id", "=", referrer.id), ("program_id", "=", program.id), ("fidelite_state", "=", "active")],
+            limit=1,
+        )
+    )
+    env = order.env
+    values = {"origin": "system", "pos_order_id": order.id, "store_id": order.config_id.id}
+    if program.fidelite_referral_referee_points:
+        ledger.post(
+            card,
+            program.fidelite_referral_referee_points,
+            "earn",
+            key=f"referral:{referee.id}:referee",
+            reason=env._("Welcome, referred by %s", referrer.name),
+            **values,
+        )
+    if referrer_card and program.fidelite_referral_referrer_points:
+        ledger.post(
+            referrer_card,
+            program.fidelite_referral_referrer_points,
+            "earn",
+            key=f"referral:{referee.id}:referrer",
+            reason=env._("Thank you for referring %s", referee.name),
+            **values,
+        )
+    referee.sudo().fidelite_referral_rewarded = True
+    return True
