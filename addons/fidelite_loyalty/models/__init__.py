@@ -9,6 +9,7 @@ from . import fidelite_tier_history
 from . import fidelite_weekday
 from . import loyalty_card
 from . import loyalty_program
+from . import loyalty_reward
 from . import pos_config
 from . import pos_order
 from . import res_company

@@ -57,6 +57,7 @@ class LoyaltyCard(models.Model):
         "fidelite.tier", string="Tier", index="btree_not_null", readonly=True, tracking=True
     )
     fidelite_tier_name = fields.Char(related="fidelite_tier_id.name", string="Tier name")
+    fidelite_tier_key = fields.Integer(related="fidelite_tier_id.id", string="Tier id")
     fidelite_tier_multiplier = fields.Float(related="fidelite_tier_id.multiplier", string="Tier multiplier")
     fidelite_tier_since = fields.Date(string="Tier since", readonly=True)
     fidelite_tier_review_date = fields.Date(string="Tier review", index="btree_not_null", readonly=True)
@@ -327,7 +328,12 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config):
-        return [*super()._load_pos_data_fields(config), "fidelite_tier_name", "fidelite_tier_multiplier"]
+        return [
+            *super()._load_pos_data_fields(config),
+            "fidelite_tier_name",
+            "fidelite_tier_multiplier",
+            "fidelite_tier_key",
+        ]
 
     @api.model
     def get_loyalty_card_partner_by_code(self, code):

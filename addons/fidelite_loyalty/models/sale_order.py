@@ -44,3 +44,12 @@ class SaleOrder(models.Model):
                 earned = earned * multiplier + extra
             status["points"] = [earned * tiers.multiplier(card), *points[1:]]
         return result
+
+    def _get_claimable_rewards(self, forced_coupons=None):
+        """Odoo's claimable rewards, without those kept for other tiers than the member's."""
+        result = super()._get_claimable_rewards(forced_coupons=forced_coupons)
+        for coupon in list(result):
+            result[coupon] = result[coupon].filtered(lambda reward, coupon=coupon: reward._fidelite_allowed_for(coupon))
+            if not result[coupon]:
+                del result[coupon]
+        return result

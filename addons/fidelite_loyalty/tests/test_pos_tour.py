@@ -21,6 +21,21 @@ class TestPosMemberTour(TestPointOfSaleHttpCommon, LedgerAssertions):
                 Command.create({"name": "Privilège", "threshold": 100, "multiplier": 2}),
             ],
         )
+        # the program's reward needs more points than the member has; a cheaper one is Prestige-only
+        program.reward_ids.sudo().required_points = 1000
+        self.env["loyalty.reward"].sudo().create(
+            {
+                "program_id": program.id,
+                "reward_type": "discount",
+                "discount_mode": "per_order",
+                "discount": 20,
+                "required_points": 50,
+                "description": "Prestige gift",
+                "fidelite_tier_ids": [
+                    Command.create({"name": "Prestige", "threshold": 1000, "program_id": program.id})
+                ],
+            }
+        )
         member = self.env["res.partner"].create({"name": "Lou Garnier"})
         card = self.env["loyalty.card"].create(
             {"program_id": program.id, "partner_id": member.id, "code": "2990000000125"}

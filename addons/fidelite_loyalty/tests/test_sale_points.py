@@ -43,3 +43,37 @@ class TestSalePoints(LedgerCase):
         )
         order.action_confirm()
         self.assert_balance(self.card, 10 + (80 + 5) * 2)
+
+    def test_rewards_kept_for_a_tier(self):
+        self.program.write(
+            {
+                "fidelite_tier_ids": [
+                    Command.create({"name": "Membre", "threshold": 0}),
+                    Command.create({"name": "Prestige", "threshold": 1000}),
+                ],
+            }
+        )
+        prestige = self.program.fidelite_tier_ids.filtered(lambda tier: tier.name == "Prestige")
+        gift = self.env["loyalty.reward"].create(
+            {
+                "program_id": self.program.id,
+                "reward_type": "discount",
+                "discount_mode": "per_order",
+                "discount": 20,
+                "required_points": 50,
+                "fidelite_tier_ids": [Command.set(prestige.ids)],
+            }
+        )
+        ledger.post(self.card, 200, "earn")
+        tiers.promote(self.card)
+        product = self.env["product.product"].create({"name": "Hamper", "list_price": 40.0, "taxes_id": False})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.member.id, "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})]}
+        )
+        order._update_programs_and_rewards()
+        claimable = order._get_claimable_rewards(forced_coupons=self.card)[self.card]
+        self.assertIn(self.program.reward_ids - gift, claimable)
+        self.assertNotIn(gift, claimable, "kept for Prestige members")
+        self.assertEqual(gift.fidelite_tier_list, str(prestige.id))
+        self.card.sudo().with_context(fidelite_ledger_post=True).fidelite_tier_id = prestige
+        self.assertIn(gift, order._get_claimable_rewards(forced_coupons=self.card)[self.card])

@@ -18,6 +18,8 @@ registry.category("web_tour.tours").add("fidelite_pos_member_scan", {
             PosLoyalty.orderTotalIs("30"),
             // Privilège members earn twice the points: the till previews it
             PosLoyalty.pointsTotalIs("160"),
+            // the only reward within reach is kept for Prestige members: nothing to claim
+            PosLoyalty.isRewardButtonHighlighted(false),
             PosLoyalty.finalizeOrder("Cash", "30"),
             ProductScreen.clickPartnerButton(),
             {

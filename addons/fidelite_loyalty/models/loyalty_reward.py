@@ -1,0 +1,31 @@
+from odoo import api, fields, models
+
+
+class LoyaltyReward(models.Model):
+    """Rewards may be kept for some tiers (e.g. a gift for Prestige members only)."""
+
+    _inherit = "loyalty.reward"
+
+    fidelite_tier_ids = fields.Many2many(
+        "fidelite.tier",
+        string="Only for tiers",
+        domain="[('program_id', '=', program_id)]",
+        help="Leave empty for every member.",
+    )
+    fidelite_tier_list = fields.Char(
+        compute="_compute_fidelite_tier_list", help="The ids of the tiers, for the Point of Sale."
+    )
+
+    @api.depends("fidelite_tier_ids")
+    def _compute_fidelite_tier_list(self):
+        for reward in self:
+            reward.fidelite_tier_list = ",".join(str(tier_id) for tier_id in reward.fidelite_tier_ids.ids)
+
+    def _fidelite_allowed_for(self, card):
+        """Whether ``card``'s member may claim the reward (its tier is one the reward is kept for)."""
+        self.ensure_one()
+        return not self.fidelite_tier_ids or card.sudo().fidelite_tier_id in self.fidelite_tier_ids
+
+    @api.model
+    def _load_pos_data_fields(self, config):
+        return [*super()._load_pos_data_fields(config), "fidelite_tier_list"]
