@@ -14,7 +14,7 @@ from . import ADDONS, bench, prereqs
 from .errors import ToolError
 from .odoo_env import locate, requirements_file
 from .odoo_run import REPO, install, run_odoo, write_config
-from .pgcluster import PgCluster, external_settings
+from .pgcluster import PgCluster, external_settings, free_port
 
 USER_CONF = REPO / "odoo.conf"
 DATA = REPO / ".data"
@@ -157,6 +157,8 @@ def cmd_test(args):
                 "data_dir": logs / "filestore",
                 "without_demo": "True",
                 "http_interface": "127.0.0.1",
+                # a port of its own: runs may overlap, and make demo may be serving 8069
+                "http_port": free_port(),
                 "screenshots": logs / "screenshots",
             },
         )

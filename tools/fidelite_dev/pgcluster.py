@@ -85,7 +85,7 @@ def free_port(preferred=None):
             except OSError:
                 continue
             return sock.getsockname()[1]
-    raise ToolError("no free TCP port on 127.0.0.1 for PostgreSQL")
+    raise ToolError("no free TCP port on 127.0.0.1")
 
 
 class PgCluster:
