@@ -15,6 +15,7 @@
         "data/ir_sequence.xml",
         "data/fidelite_weekday.xml",
         "views/fidelite_points_move_views.xml",
+        "views/fidelite_reward_redemption_views.xml",
         "views/loyalty_card_views.xml",
         "views/res_partner_views.xml",
         "views/fidelite_tier_views.xml",

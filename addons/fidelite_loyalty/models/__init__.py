@@ -2,6 +2,7 @@ from . import fidelite_birthday
 from . import fidelite_consent
 from . import fidelite_dependant
 from . import fidelite_member_day
+from . import fidelite_reward_redemption
 from . import fidelite_points_move
 from . import fidelite_rule
 from . import fidelite_tier

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..services import rules, tiers
+from ..services import reward_catalogue, rules, tiers
 
 
 class SaleOrder(models.Model):
@@ -16,10 +16,20 @@ class SaleOrder(models.Model):
         return self.with_context(**context)
 
     def action_confirm(self):
-        return super(SaleOrder, self._fidelite_context()).action_confirm()
+        result = super(SaleOrder, self._fidelite_context()).action_confirm()
+        for order in self:
+            reward_lines = order.order_line.filtered("reward_id")
+            for card in reward_lines.coupon_id.filtered(lambda card: card.program_id.program_type == "loyalty"):
+                reward_catalogue.record_order_rewards(
+                    reward_lines, card, "sale", f"sale.order:{order.id}:{card.id}", sale_order_id=order.id
+                )
+        return result
 
     def _action_cancel(self):
-        return super(SaleOrder, self._fidelite_context(fidelite_move_type="reversal"))._action_cancel()
+        result = super(SaleOrder, self._fidelite_context(fidelite_move_type="reversal"))._action_cancel()
+        for line in self.order_line.filtered("reward_id"):
+            reward_catalogue.cancel_order_reward(line, self.env._("Order %s cancelled", line.order_id.name))
+        return result
 
     def _program_check_compute_points(self, programs):
         """Odoo's points of the order, with the member's tier multiplier and bonus rules, as at the till."""

@@ -12,7 +12,7 @@ import logging
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
-from . import ledger, member_stats, pos_points, referral, rules, tiers
+from . import ledger, member_stats, pos_points, referral, reward_catalogue, rules, tiers
 
 _logger = logging.getLogger(__name__)
 
@@ -84,7 +84,12 @@ def _settle_card(order, program, card, sale_lines):
         ledger.post(card, earned, "earn", key=f"{base_key}:earn", **_move_values(order))
     if spent:
         _redeem(order, card, spent, f"{base_key}:redeem")
+    reward_catalogue.record_order_rewards(reward_lines, card, "pos", base_key, **_redemption_values(order))
     referral.reward_first_purchase(order, card)
+
+
+def _redemption_values(order):
+    return {"pos_order_id": order.id, "store_id": order.config_id.id}
 
 
 def _redeem(order, card, spent, key):
@@ -131,6 +136,8 @@ def settle_refund(order):
         if source.coupon_id and source.qty:
             ratio = min(1.0, abs(line.qty) / abs(source.qty))
             given_back[source.coupon_id] = given_back.get(source.coupon_id, 0.0) + source.points_cost * ratio
+            if ratio >= 1.0:  # the reward is returned whole: back in stock
+                reward_catalogue.cancel_order_reward(source, order.env._("Refund %s", order.display_name))
     cards = order.env["loyalty.card"]
     for move in moves.filtered(lambda move: move.move_type in ("earn", "redeem")):
         if move.move_type == "earn":

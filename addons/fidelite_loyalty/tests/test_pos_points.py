@@ -1,59 +1,13 @@
-import copy
-
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.point_of_sale.tests.common import TestPoSCommon
-
 from ..services import ledger
-from .ledger_common import LedgerAssertions, make_loyalty_program
+from .pos_common import PosOrderCase
 
 
 @tagged("post_install", "-at_install")
-class TestPosPoints(TestPoSCommon, LedgerAssertions):
+class TestPosPoints(PosOrderCase):
     """Points of POS orders are computed by the server, once, whatever the till sends."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.config = cls.basic_config
-        cls.program = make_loyalty_program(cls.env)
-        cls.reward = cls.program.reward_ids
-        cls.beans = cls.create_product("Coffee beans", cls.categ_basic, 10.0)
-        cls.member = cls.env["res.partner"].create({"name": "Lou Garnier"})
-        cls.card = cls.env["loyalty.card"].create(
-            {"program_id": cls.program.id, "partner_id": cls.member.id, "code": "FIDPOS0001"}
-        )
-
-    def setUp(self):
-        super().setUp()
-        self.open_new_session()
-
-    def sync(self, order_data, times=1):
-        for _ in range(times):
-            self.env["pos.order"].sync_from_ui([copy.deepcopy(order_data)])
-        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
-
-    def confirm(self, order, coupon_data, times=1):
-        result = None
-        for _ in range(times):
-            result = order.confirm_coupon_programs(copy.deepcopy(coupon_data))
-        return result
-
-    def order_data(self, lines, customer=None):
-        return self.create_ui_order_data(lines, customer=customer or self.member)
-
-    def client_data(self, points, card=None):
-        card_id = card.id if card else self.card.id
-        return {
-            str(card_id): {
-                "points": points,
-                "program_id": self.program.id,
-                "coupon_id": card_id,
-                "partner_id": self.member.id,
-                "barcode": False,
-            }
-        }
 
     def test_order_synced_five_times_credits_once(self):
         order = self.sync(self.order_data([(self.beans, 3)]), times=5)
@@ -89,29 +43,9 @@ class TestPosPoints(TestPoSCommon, LedgerAssertions):
             [{key: u[key] for key in ("old_id", "id", "points")} for u in result["coupon_updates"]],
         )
 
-    def _order_with_reward(self, quantity):
-        data = self.order_data([(self.beans, quantity), (self.reward.discount_line_product_id, 1)])
-        reward_line = data["lines"][1][2]
-        reward_line.update(
-            {
-                "price_unit": -5.0,
-                "price_subtotal": -5.0,
-                "price_subtotal_incl": -5.0,
-                "reward_id": self.reward.id,
-                "is_reward_line": True,
-                "points_cost": 100,
-                "coupon_id": self.card.id,
-                "reward_identifier_code": "fid-test-reward",
-            }
-        )
-        total = quantity * 10.0 - 5.0
-        data.update(amount_total=total, amount_paid=total)
-        data["payment_ids"][0][2]["amount"] = total
-        return data
-
     def test_reward_spends_the_points_once(self):
         ledger.post(self.card, 120, "earn", reason="Earlier purchases")
-        order = self.sync(self._order_with_reward(3), times=3)
+        order = self.sync(self.order_with_reward(3), times=3)
         self.confirm(order, self.client_data(-70), times=3)
         # 120 + 30 earned (the voucher itself earns nothing) - 100 spent
         self.assert_balance(self.card, 50)
@@ -134,7 +68,7 @@ class TestPosPoints(TestPoSCommon, LedgerAssertions):
 
     def test_refunding_a_reward_gives_its_points_back(self):
         ledger.post(self.card, 100, "earn", reason="Earlier purchases")
-        order = self.sync(self._order_with_reward(2))
+        order = self.sync(self.order_with_reward(2))
         self.assert_balance(self.card, 20)  # 100 + 20 - 100
         reward_line = order.lines.filtered("is_reward_line")
         beans_line = order.lines - reward_line
@@ -153,7 +87,7 @@ class TestPosPoints(TestPoSCommon, LedgerAssertions):
 
     def test_a_reward_cannot_be_made_cheaper_by_the_till(self):
         ledger.post(self.card, 120, "earn", reason="Earlier purchases")
-        data = self._order_with_reward(1)
+        data = self.order_with_reward(1)
         data["lines"][1][2]["points_cost"] = 0
         self.sync(data)
         self.assert_balance(self.card, 30)  # 120 + 10 - 100
@@ -161,8 +95,8 @@ class TestPosPoints(TestPoSCommon, LedgerAssertions):
     def test_a_replayed_order_with_spent_points_still_syncs(self):
         """Two tills offline spent the same points: the second order is kept, the manager is told."""
         ledger.post(self.card, 100, "earn", reason="Earlier purchases")
-        self.sync(self._order_with_reward(1))
-        order = self.sync(self._order_with_reward(1))
+        self.sync(self.order_with_reward(1))
+        order = self.sync(self.order_with_reward(1))
         self.assertEqual(order.state, "paid")
         self.assert_balance(self.card, 20)  # 100 + 10 - 100 + 10, the second voucher not taken
         self.assertIn("could not be redeemed", order.message_ids[0].body)
