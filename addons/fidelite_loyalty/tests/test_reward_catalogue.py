@@ -80,7 +80,7 @@ class TestRewardCatalogue(PosOrderCase):
         self.assertIn(self.tote_bag, wizard.available_reward_ids)
         action = wizard.action_confirm()
         wizard.action_confirm()  # double click
-        redemption = self.env["fidelite.reward.redemption"].browse(action["res_id"])
+        redemption = self.env["fidelite.reward.redemption"].with_user(clerk).browse(action["res_id"])
         self.assertEqual(self.redemptions(self.tote_bag), redemption)
         self.assertEqual((redemption.state, redemption.points, redemption.channel), ("to_deliver", 50, "backoffice"))
         self.assertRegex(redemption.code, r"^R[A-Z2-9]{9}$")
