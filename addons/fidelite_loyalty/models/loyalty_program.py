@@ -1,7 +1,10 @@
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..services import rules
 
 
 class LoyaltyProgram(models.Model):
@@ -22,6 +25,10 @@ class LoyaltyProgram(models.Model):
     fidelite_expiry_months = fields.Integer(string="Validity (months)", default=12)
     fidelite_tier_ids = fields.One2many("fidelite.tier", "program_id", string="Tiers")
     fidelite_rule_ids = fields.One2many("fidelite.rule", "program_id", string="Bonus rules")
+    fidelite_has_rules = fields.Boolean(
+        string="Has bonus rules",
+        compute="_compute_fidelite_has_rules", help="Whether the till asks the server for a preview of the bonus rules."
+    )
     fidelite_referral_enabled = fields.Boolean(string="Referral")
     fidelite_referral_referrer_points = fields.Float(string="Points for the referrer")
     fidelite_referral_referee_points = fields.Float(string="Points for the new member")
@@ -63,6 +70,11 @@ class LoyaltyProgram(models.Model):
         string="Grace period (months)",
         help="At review, a member below their tier keeps it this much longer before going down.",
     )
+
+    @api.depends("fidelite_rule_ids.active")
+    def _compute_fidelite_has_rules(self):
+        for program in self:
+            program.fidelite_has_rules = bool(program.sudo().fidelite_rule_ids.filtered("active"))
 
     @api.constrains("fidelite_expiry_policy", "fidelite_expiry_months")
     def _check_fidelite_expiry_months(self):
@@ -140,3 +152,22 @@ class LoyaltyProgram(models.Model):
         if self.fidelite_expiry_policy == "end_of_next_year":
             return earned_on.replace(year=earned_on.year + 2, month=1, day=1)
         return False
+
+    @api.model
+    def fidelite_pos_bonus_preview(self, program_ids, partner_id, product_ids, amount_incl, amount_excl):
+        """What the bonus rules would give the till's current basket now (a preview).
+
+        The server evaluates the rules again when the order is synced; the till only shows it.
+        """
+        partner = self.env["res.partner"].browse(partner_id).exists()
+        programs = self.sudo().browse(program_ids).exists().filtered("fidelite_has_rules")
+        if not partner or not programs:
+            return {}
+        tz = pytz.timezone(self.env.user.tz or self.env.company.partner_id.tz or "UTC")
+        moment = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
+        products = self.env["product.product"].browse(product_ids).exists()
+        return rules.preview(programs, partner.sudo(), products.sudo(), amount_incl, amount_excl, moment)
+
+    @api.model
+    def _load_pos_data_fields(self, config):
+        return [*super()._load_pos_data_fields(config), "fidelite_has_rules"]

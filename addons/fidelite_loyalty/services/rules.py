@@ -163,3 +163,20 @@ def bonus(program, basket):
             else:
                 points += outcome.rule.value
     return multiplier, points, outcomes
+
+
+def preview(programs, partner, products, amount_incl, amount_excl, moment):
+    """For the till's preview: {program id: multiplier, points added and the rules that fire}."""
+    result = {}
+    for program in programs:
+        card = program.env["loyalty.card"].search(
+            [("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1
+        )
+        basket = make_basket(partner, card, products, amount_incl, amount_excl, moment)
+        multiplier, extra, outcomes = bonus(program, basket)
+        result[program.id] = {
+            "multiplier": multiplier,
+            "extra": extra,
+            "rules": [outcome.rule.name for outcome in outcomes if outcome.fired],
+        }
+    return result

@@ -36,6 +36,16 @@ class TestPosMemberTour(TestPointOfSaleHttpCommon, LedgerAssertions):
                 ],
             }
         )
+        # a bonus rule the till previews from the server: +10 points from 25 €
+        self.env["fidelite.rule"].sudo().create(
+            {
+                "name": "10 points from 25 €",
+                "program_id": program.id,
+                "minimum_amount": 25,
+                "effect": "add",
+                "value": 10,
+            }
+        )
         member = self.env["res.partner"].create({"name": "Lou Garnier"})
         card = self.env["loyalty.card"].create(
             {"program_id": program.id, "partner_id": member.id, "code": "2990000000125"}
@@ -46,8 +56,8 @@ class TestPosMemberTour(TestPointOfSaleHttpCommon, LedgerAssertions):
         self.start_pos_tour("fidelite_pos_member_scan")
         order = self.env["pos.order"].search([("partner_id", "=", member.id)])
         self.assertEqual(len(order), 1)
-        self.assert_balance(card, 160)
-        self.assertEqual(card.sudo().fidelite_move_ids.filtered(lambda move: move.pos_order_id == order).points, 60)
+        self.assert_balance(card, 180)
+        self.assertEqual(card.sudo().fidelite_move_ids.filtered(lambda move: move.pos_order_id == order).points, 80)
 
     def test_member_chooses_a_reward_at_the_till(self):
         self.whiteboard_pen.write({"taxes_id": [(5, 0, 0)]})

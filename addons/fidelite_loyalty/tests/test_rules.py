@@ -150,3 +150,17 @@ class TestRules(LedgerCase):
         self.assertIn("Double Tuesday", wizard.result)
         self.assertIn("Multiplier 2.0, points added 50.0", wizard.result)
         self.assertIn("birthday on 1990-03-12", wizard.result)
+
+    def test_till_preview_matches_the_rules_for_the_basket(self):
+        self.rule(name="Double from 25 €", minimum_amount=25)
+        self.rule(
+            name="Ten more for coffee", product_category_ids=[Command.set(self.coffee.ids)], effect="add", value=10
+        )
+        Program = self.env["loyalty.program"].with_user(self.clerk)
+        preview = Program.fidelite_pos_bonus_preview([self.program.id], self.member.id, self.beans.ids, 30.0, 25.0)
+        bonus = preview[self.program.id]
+        self.assertEqual((bonus["multiplier"], bonus["extra"]), (2.0, 10.0))
+        self.assertEqual(sorted(bonus["rules"]), ["Double from 25 €", "Ten more for coffee"])
+        small = Program.fidelite_pos_bonus_preview([self.program.id], self.member.id, self.mug.ids, 10.0, 8.0)
+        self.assertEqual((small[self.program.id]["multiplier"], small[self.program.id]["extra"]), (1.0, 0.0))
+        self.assertEqual(Program.fidelite_pos_bonus_preview([self.program.id], 0, self.mug.ids, 10.0, 8.0), {})

@@ -3,7 +3,10 @@ import { patch } from "@web/core/utils/patch";
 
 // Preview only: the server computes the points again when the order is synced.
 patch(PosOrder.prototype, {
-    /** Points of loyalty programs, multiplied by the member's tier as the server will. */
+    /**
+     * Points of loyalty programs with the bonus rules the server previewed for this basket,
+     * then multiplied by the member's tier, in the server's order.
+     */
     pointsForPrograms(programs) {
         const result = super.pointsForPrograms(...arguments);
         const partner = this.getPartner();
@@ -18,12 +21,17 @@ patch(PosOrder.prototype, {
                 (c) => c.partner_id?.id === partner.id && c.program_id?.id === program.id
             );
             const multiplier = card?.fidelite_tier_multiplier || 1;
-            if (multiplier !== 1) {
-                result[program.id] = result[program.id].map((entry) => ({
-                    ...entry,
-                    points: entry.points * multiplier,
-                }));
+            const bonus = this.uiState.fideliteBonus?.programs?.[program.id];
+            if (multiplier === 1 && !bonus) {
+                continue;
             }
+            result[program.id] = result[program.id].map((entry, index) => {
+                let points = entry.points;
+                if (bonus && points) {
+                    points = points * bonus.multiplier + (index === 0 ? bonus.extra : 0);
+                }
+                return { ...entry, points: points * multiplier };
+            });
         }
         return result;
     },

@@ -16,8 +16,9 @@ registry.category("web_tour.tours").add("fidelite_pos_member_scan", {
             ProductScreen.customerIsSelected("Lou Garnier"),
             ProductScreen.addOrderline("Whiteboard Pen", "3"),
             PosLoyalty.orderTotalIs("30"),
-            // Privilège members earn twice the points: the till previews it
-            PosLoyalty.pointsTotalIs("160"),
+            // 30 points and 10 for the bonus rule from 25 €, twice for a Privilège member:
+            // the till previews what the server will credit
+            PosLoyalty.pointsTotalIs("180"),
             // the only reward within reach is kept for Prestige members: nothing to claim
             PosLoyalty.isRewardButtonHighlighted(false),
             PosLoyalty.finalizeOrder("Cash", "30"),
@@ -25,7 +26,7 @@ registry.category("web_tour.tours").add("fidelite_pos_member_scan", {
             {
                 content: "the customer list shows the balance the server computed and the tier",
                 trigger:
-                    ".partner-list .partner-line:contains(Lou Garnier) .partner-line-balance:contains(160.00) .fidelite-tier:contains(Privilège)",
+                    ".partner-list .partner-line:contains(Lou Garnier) .partner-line-balance:contains(180.00) .fidelite-tier:contains(Privilège)",
             },
         ].flat(),
 });
