@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..services import gift_cards
+
 
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
@@ -63,6 +65,26 @@ class LoyaltyProgram(models.Model):
         string="Grace period (months)",
         help="At review, a member below their tier keeps it this much longer before going down.",
     )
+
+    fidelite_voucher_kind = fields.Selection(
+        [
+            (gift_cards.MULTI_PURPOSE, "Multi-purpose voucher (no VAT when sold)"),
+            (gift_cards.SINGLE_PURPOSE, "Single-purpose voucher (VAT when sold)"),
+        ],
+        string="Voucher type (EU VAT)",
+        default=gift_cards.MULTI_PURPOSE,
+        required=True,
+        help="Multi-purpose: the gift card can pay goods of any VAT rate; it is sold without VAT and "
+        "is a means of payment when spent, the goods keeping their VAT. Its products must carry no "
+        "taxes. Single-purpose: the VAT of what it pays is known when it is sold, and charged then.",
+    )
+
+    def _fidelite_gift_card_ids(self):
+        return self.filtered(lambda program: program.program_type == "gift_card").ids
+
+    @api.constrains("fidelite_voucher_kind", "program_type", "rule_ids", "reward_ids")
+    def _check_fidelite_voucher_taxes(self):
+        gift_cards.check_voucher_taxes(self)
 
     @api.constrains("fidelite_expiry_policy", "fidelite_expiry_months")
     def _check_fidelite_expiry_months(self):

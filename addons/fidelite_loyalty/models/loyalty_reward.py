@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+
+from ..services import gift_cards
 
 
 class LoyaltyReward(models.Model):
@@ -29,3 +31,12 @@ class LoyaltyReward(models.Model):
     @api.model
     def _load_pos_data_fields(self, config):
         return [*super()._load_pos_data_fields(config), "fidelite_tier_list"]
+
+    def _get_discount_product_values(self):
+        """The product paying with a multi-purpose gift card is a means of payment: no taxes."""
+        values = super()._get_discount_product_values()
+        for reward, vals in zip(self, values, strict=True):
+            program = reward.program_id
+            if program.program_type == "gift_card" and program.fidelite_voucher_kind == gift_cards.MULTI_PURPOSE:
+                vals["taxes_id"] = [Command.clear()]
+        return values
