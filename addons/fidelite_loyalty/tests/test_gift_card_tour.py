@@ -21,11 +21,11 @@ class TestPosGiftCardTour(TestPointOfSaleHttpCommon, LedgerAssertions):
         # the till would also download the gift card as a PDF: the receipt is what is tested here
         program.communication_plan_ids.pos_report_print_id = False
         self.start_pos_tour("fidelite_pos_gift_card_sale")
-        card = self.env["loyalty.card"].search([("code", "=", "GC-TOUR-3750")])
+        card = self.env["loyalty.card"].search([("code", "=", "GC-TOUR-0035")])
         self.assertEqual(card.program_id, program)
-        self.assert_balance(card, 37.50)
+        self.assert_balance(card, 35.0)
         order = card.source_pos_order_id
-        self.assertEqual(order.amount_total, 37.50)
+        self.assertEqual(order.amount_total, 35.0)
         self.assertFalse(order.lines.tax_ids, "a multi-purpose voucher is sold without VAT")
         move = self.moves(card)
-        self.assertEqual((move.points, move.origin, move.pos_order_id), (37.50, "pos", order))
+        self.assertEqual((move.points, move.origin, move.pos_order_id), (35.0, "pos", order))

@@ -205,3 +205,27 @@ class TestGiftCards(TestPoSCommon, LedgerAssertions):
         self.gift_product.taxes_id = self.tax
         with self.assertRaisesRegex(ValidationError, "multi-purpose"):
             self.program.fidelite_voucher_kind = "multi_purpose"
+
+    def test_gift_card_pays_a_sales_order_without_taxing_it(self):
+        _order, card, _result = self.sell(30.0, "GC-3000-0007")
+        sale = self.env["sale.order"].sudo().create(
+            {
+                "partner_id": self.member.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.goods.id, "product_uom_qty": 1, "price_unit": 40.0, "tax_ids": self.tax.ids}
+                    )
+                ],
+            }
+        )
+        status = sale._try_apply_code(card.code)
+        self.assertNotIn("error", status)
+        sale._apply_program_reward(self.program.reward_ids, card)
+        gift_line = sale.order_line.filtered("reward_id")
+        self.assertFalse(gift_line.tax_ids, "the gift card pays: its line carries no tax")
+        self.assertAlmostEqual(gift_line.price_total, -30.0, places=2)
+        self.assertAlmostEqual(sale.amount_tax, 2.80, places=2, msg="VAT on the full price of the goods")
+        self.assertAlmostEqual(sale.amount_total, 12.80, places=2)
+        sale.action_confirm()
+        self.assert_balance(card, 0)
+        self.assertEqual(self.moves(card).filtered(lambda move: move.points < 0).sale_order_id, sale)

@@ -15,9 +15,32 @@ registry.category("web_tour.tours").add("fidelite_pos_gift_card_sale", {
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
             ProductScreen.addOrderline("Gift Card", "1", "50", "50"),
-            PosLoyalty.createManualGiftCard("GC-TOUR-3750", "37.50"),
-            ProductScreen.selectedOrderlineHas("Gift Card", "1", "37.50"),
-            PosLoyalty.orderTotalIs("37.50"),
+            {
+                content: "open Odoo's gift card popup",
+                trigger: 'a:contains("Sell physical gift card?")',
+                run: "click",
+            },
+            {
+                content: "scan the pre-printed card",
+                trigger: ".modal input#code",
+                run: "edit GC-TOUR-0035",
+            },
+            {
+                content: "the till checks the code with the server",
+                trigger: ".modal .gift-card-loading",
+            },
+            {
+                // a whole amount: the tour types key by key, and a number field drops "37."
+                content: "a new card: the amount is free",
+                trigger: ".modal:not(:has(.gift-card-loading)) input#amount:not([disabled])",
+                run: "edit 35",
+            },
+            {
+                trigger: '.modal .btn-primary:contains("Add Balance")',
+                run: "click",
+            },
+            ProductScreen.selectedOrderlineHas("Gift Card", "1", "35.00"),
+            PosLoyalty.orderTotalIs("35.00"),
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Cash"),
             PaymentScreen.clickValidate(),
@@ -25,7 +48,7 @@ registry.category("web_tour.tours").add("fidelite_pos_gift_card_sale", {
             {
                 content: "the receipt prints the gift card's code and value",
                 trigger:
-                    ".pos-receipt .coupon-container:contains(GC-TOUR-3750) .fidelite-gift-card-amount:contains(37.50)",
+                    ".pos-receipt .coupon-container:contains(GC-TOUR-0035) .fidelite-gift-card-amount:contains(35.00)",
             },
             {
                 content: "and says how VAT applies to a multi-purpose voucher",
