@@ -208,15 +208,24 @@ class TestGiftCards(TestPoSCommon, LedgerAssertions):
 
     def test_gift_card_pays_a_sales_order_without_taxing_it(self):
         _order, card, _result = self.sell(30.0, "GC-3000-0007")
-        sale = self.env["sale.order"].sudo().create(
-            {
-                "partner_id": self.member.id,
-                "order_line": [
-                    Command.create(
-                        {"product_id": self.goods.id, "product_uom_qty": 1, "price_unit": 40.0, "tax_ids": self.tax.ids}
-                    )
-                ],
-            }
+        sale = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.member.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.goods.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 40.0,
+                                "tax_ids": self.tax.ids,
+                            }
+                        )
+                    ],
+                }
+            )
         )
         status = sale._try_apply_code(card.code)
         self.assertNotIn("error", status)
@@ -229,3 +238,33 @@ class TestGiftCards(TestPoSCommon, LedgerAssertions):
         sale.action_confirm()
         self.assert_balance(card, 0)
         self.assertEqual(self.moves(card).filtered(lambda move: move.points < 0).sale_order_id, sale)
+
+    def test_pre_printed_gift_card_scanned_at_sale(self):
+        """A card of the printed stock, loaded with its value, is handed over at the till."""
+        self.env["loyalty.generate.wizard"].with_context(active_id=self.program.id).create(
+            {"coupon_qty": 1, "points_granted": 40}
+        ).generate_coupons()
+        card = self.program.coupon_ids.filtered(lambda card: card.points == 40)
+        self.assertTrue(self.env["loyalty.card"].get_gift_card_status(card.code, self.config.id)["status"])
+        data = self.create_ui_order_data([(self.gift_product, 1)], customer=self.member)
+        data["lines"][0][2].update(price_unit=40.0, price_subtotal=40.0, price_subtotal_incl=40.0)
+        order = self.sync(self._set_total(data))
+        coupon_data = {
+            "-1": {
+                "program_id": self.program.id,
+                "points": 40.0,
+                "manual": True,
+                "product_id": self.gift_product.id,
+                "coupon_id": -1,
+                "code": card.code,
+                "partner_id": self.member.id,
+                "expiration_date": False,
+            }
+        }
+        result = self.confirm(order, coupon_data, times=2)
+        self.assertEqual(self.env["loyalty.card"].search_count([("program_id", "=", self.program.id)]), 1)
+        self.assertEqual(card.source_pos_order_id, order)
+        self.assertEqual(card.partner_id, self.member)
+        self.assert_balance(card, 40.0)  # Odoo's "assigning" history lines do not count twice
+        self.assertIn(card.code, [info["code"] for info in result["new_coupon_info"]])
+        self.assertFalse(self.env["loyalty.card"].get_gift_card_status(card.code, self.config.id)["status"])
