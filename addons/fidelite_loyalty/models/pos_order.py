@@ -24,7 +24,9 @@ class PosOrder(models.Model):
 
         The browser's points for those programs are dropped before Odoo applies them; the
         cards Odoo creates or links are then settled from the order lines, and the till gets
-        the server's balances back.
+        the server's balances back. The balances Odoo writes itself (gift cards sold or spent,
+        coupons) become movements linked to the order, keyed by order and card; the gift cards
+        the order sold are added to what the receipt prints.
         """
         coupon_data = {int(key): vals for key, vals in coupon_data.items()}
         programs = self.env["loyalty.program"].browse({vals["program_id"] for vals in coupon_data.values()})
