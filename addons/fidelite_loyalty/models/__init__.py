@@ -19,8 +19,10 @@ from . import fidelite_weekday
 from . import loyalty_card
 from . import loyalty_program
 from . import loyalty_reward
+from . import loyalty_rule
 from . import pos_config
 from . import pos_order
+from . import product_template
 from . import res_company
 from . import res_partner
 from . import sale_order

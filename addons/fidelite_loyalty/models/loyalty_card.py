@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import birthdays, card_codes, card_lookup, ledger, tiers
+from ..services import birthdays, card_codes, card_lookup, gift_cards, ledger, tiers
 
 MEDIA = [
     ("barcode_ean13", "Printed barcode (EAN-13)"),
@@ -153,6 +153,14 @@ class LoyaltyCard(models.Model):
             if not delta:
                 continue
             move_type = context.get("fidelite_move_type") or ("earn" if delta > 0 else "redeem")
+            pos_order_id = context.get("fidelite_pos_order_id")
+            pos_values = {}
+            if pos_order_id:  # a POS order's confirmation: once per order and card, however often replayed
+                pos_values = {
+                    "key": f"pos.order:{pos_order_id}:{card.id}:coupon",
+                    "pos_order_id": pos_order_id,
+                    "store_id": context.get("fidelite_store_id", False),
+                }
             ledger.post(
                 card,
                 delta,
@@ -161,6 +169,7 @@ class LoyaltyCard(models.Model):
                 reason=context.get("fidelite_reason"),
                 history=context.get("fidelite_history", False),
                 sale_order_id=context.get("fidelite_sale_order_id", False),
+                **pos_values,
             )
         return res
 
@@ -181,6 +190,15 @@ class LoyaltyCard(models.Model):
         """Find a usable card by any identifier (POS, portal, API); raises a clear error otherwise."""
         card, found_by = card_lookup.find_card(self.env, identifier, self.env.company)
         return card_lookup.describe(card, found_by)
+
+    @api.model
+    def fidelite_gift_card_balance(self, code):
+        """Balance, currency, expiry and state of the gift card printed with ``code`` (till, portal).
+
+        Unknown, blocked and expired codes raise a ``UserError`` saying so; limiting how often a
+        visitor may ask is the caller's job (the portal's).
+        """
+        return gift_cards.balance(self.env, code)
 
     @api.model
     def fidelite_activate(self, identifier, partner_id):
