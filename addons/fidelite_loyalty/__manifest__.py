@@ -19,6 +19,7 @@
         "views/res_partner_views.xml",
         "views/fidelite_tier_views.xml",
         "views/fidelite_rule_views.xml",
+        "views/fidelite_coupon_rule_views.xml",
         "views/fidelite_menus.xml",
     ],
     "demo": [

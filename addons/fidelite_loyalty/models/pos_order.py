@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..services import pos_settlement
+from ..services import couponing, pos_settlement
 
 
 class PosOrder(models.Model):
@@ -54,4 +54,11 @@ class PosOrder(models.Model):
             )
             update["points"] = card.points
         result["coupon_updates"] = list(updates.values())
+        # the receipt prints Odoo's new coupons: the coupons of the receipt coupon rules join them
+        coupon_info = list(result.get("new_coupon_info") or [])
+        printed = {info["code"] for info in coupon_info}
+        coupon_info += [
+            couponing.receipt_info(coupon) for coupon in couponing.order_coupons(self) if coupon.code not in printed
+        ]
+        result["new_coupon_info"] = coupon_info
         return result

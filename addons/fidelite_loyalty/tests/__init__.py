@@ -11,3 +11,4 @@ from . import test_tiers
 from . import test_rules
 from . import test_birthdays
 from . import test_referral
+from . import test_couponing
