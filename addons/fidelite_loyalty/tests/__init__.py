@@ -12,3 +12,4 @@ from . import test_rules
 from . import test_birthdays
 from . import test_referral
 from . import test_couponing
+from . import test_couponing_tour
