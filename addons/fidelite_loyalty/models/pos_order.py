@@ -62,3 +62,9 @@ class PosOrder(models.Model):
         ]
         result["new_coupon_info"] = coupon_info
         return result
+
+    def fidelite_receipt_coupons(self):
+        """The receipt coupons of the order, as the till prints them (``new_coupon_info``)."""
+        self.ensure_one()
+        self.check_access("read")
+        return [couponing.receipt_info(coupon) for coupon in couponing.order_coupons(self)]

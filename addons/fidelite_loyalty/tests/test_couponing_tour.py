@@ -49,9 +49,20 @@ class TestCouponReceiptTour(TestPointOfSaleHttpCommon):
                 "pos_config_ids": [Command.set(self.main_pos_config.ids)],
             }
         )
+        everyone = env["fidelite.coupon.rule"].create(
+            {
+                "name": "Thanks for coming",
+                "program_id": coupon_program.id,
+                "receipt_label": "Thank you coupon",
+                "members_only": False,
+                "minimum_amount": 20,
+            }
+        )
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("fidelite_pos_receipt_coupon")
         order = env["pos.order"].search([("partner_id", "=", member.id)])
         self.assertEqual(len(order), 1)
         self.assertEqual(rule.coupon_ids.source_pos_order_id, order)
         self.assertEqual(rule.coupon_ids.partner_id, member)
+        self.assertEqual(len(everyone.coupon_ids), 2)
+        self.assertEqual(everyone.coupon_ids.partner_id, member, "the second coupon is anonymous")

@@ -8,7 +8,8 @@ import { scan_barcode } from "@point_of_sale/../tests/generic_helpers/utils";
 import { registry } from "@web/core/registry";
 
 // A member who never buys pastries pays a stationery basket: the receipt prints the
-// personalised coupon the server issued for the next visit.
+// personalised coupon the server issued for the next visit. An anonymous customer then gets
+// the coupon of a rule open to everyone, though the order moved no loyalty points.
 registry.category("web_tour.tours").add("fidelite_pos_receipt_coupon", {
     steps: () =>
         [
@@ -26,6 +27,21 @@ registry.category("web_tour.tours").add("fidelite_pos_receipt_coupon", {
             {
                 content: "the receipt prints the coupon with its validity",
                 trigger: ".pos-receipt .pos-coupon-rewards .coupon-container:contains(Your pastry treat):contains(Until)",
+            },
+            ReceiptScreen.clickNextOrder(),
+            ProductScreen.addOrderline("Whiteboard Pen", "3"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickNumpad("3 0"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.receiptIsThere(),
+            {
+                content: "the anonymous customer's receipt prints the coupon open to everyone",
+                trigger: ".pos-receipt .pos-coupon-rewards .coupon-container:contains(Thank you coupon)",
+            },
+            {
+                content: "but not the members' coupon",
+                trigger: ".pos-receipt:not(:has(.coupon-container:contains(Your pastry treat)))",
             },
             ReceiptScreen.clickNextOrder(),
         ].flat(),
