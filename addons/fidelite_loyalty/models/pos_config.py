@@ -14,10 +14,13 @@ class PosConfig(models.Model):
     def _compute_fidelite_receipt_coupons(self):
         rules = self.env["fidelite.coupon.rule"].sudo().search([("program_id", "!=", False)])
         for config in self:
-            applicable = rules.filtered(
-                lambda rule: (
-                    rule.company_id == config.company_id and (not rule.pos_config_ids or config in rule.pos_config_ids)
-                )
+            applicable = rules.filtered_domain(
+                [
+                    ("company_id", "=", config.company_id.id),
+                    "|",
+                    ("pos_config_ids", "=", False),
+                    ("pos_config_ids", "in", config.id),
+                ]
             )
             if not applicable:
                 config.fidelite_receipt_coupons = "none"

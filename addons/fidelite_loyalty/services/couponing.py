@@ -39,8 +39,9 @@ def _member_card(order):
     )
 
 
-def last_purchase(partner, categories, since=None):
-    """When ``partner`` (and their contacts) last bought a product of ``categories`` at a till.
+def last_purchase(partner, categories, until, since=None):
+    """When ``partner`` (and their contacts) last bought a product of ``categories`` at a till,
+    up to ``until`` (and from ``since``).
 
     One query over the member's paid POS order lines; sub-categories count.
     """
@@ -63,11 +64,13 @@ def last_purchase(partner, categories, since=None):
                AND line.qty > 0
                AND line.is_reward_line IS NOT TRUE
                AND categ.parent_path LIKE ANY(%s)
+               AND ord.date_order <= %s
                %s
             """,
             partner.commercial_partner_id.id,
             PAID_STATES,
             [f"{path}%" for path in categories.mapped("parent_path")],
+            until,
             since_filter,
         )
     )
@@ -79,6 +82,7 @@ def _issued_to_member(rule, order, since):
         ("fidelite_coupon_rule_id", "=", rule.id),
         ("partner_id", "child_of", order.partner_id.commercial_partner_id.id),
         ("source_pos_order_id", "!=", order.id),
+        ("source_pos_order_id.date_order", "<=", order.date_order),
     ]
     if since:
         domain.append(("source_pos_order_id.date_order", ">=", since))
@@ -127,7 +131,7 @@ def evaluate(rule, order, basket=None, member=None):
             checks.append((False, env._("no customer to look up the purchases of")))
         else:
             since = order.date_order - timedelta(days=rule.never_bought_days) if rule.never_bought_days else None
-            last = last_purchase(order.partner_id, rule.never_bought_category_ids, since)
+            last = last_purchase(order.partner_id, rule.never_bought_category_ids, order.date_order, since)
             checks.append(
                 (
                     not last,

@@ -127,6 +127,12 @@ class TestCouponing(TestPoSCommon):
             outcome.reasons,
             "the rule says why it did not fire",
         )
+        # the consultant sees the same in the back office
+        wizard = self.env["fidelite.coupon.rule.simulation"].sudo().create({"pos_order_id": order.id})
+        wizard.action_simulate()
+        self.assertIn("Pastries for coffee lovers", wizard.result)
+        self.assertIn("✘ last bought a product of Bakery", wizard.result)
+        self.assertIn("✔ a product of Coffee in the basket", wizard.result)
 
     def test_pastries_bought_long_ago_count_as_never_within_the_window(self):
         old = self.sync(self.order_data([(self.croissant, 1)]))

@@ -6,3 +6,4 @@ from . import loyalty_card_update_balance
 from . import fidelite_consent_wizard
 from . import fidelite_rule_simulation
 from . import fidelite_referral_wizard
+from . import fidelite_coupon_rule_simulation
