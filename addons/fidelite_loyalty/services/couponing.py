@@ -185,6 +185,8 @@ def expiration_date(rule, order):
 def issue(order):
     """Issue the coupons the active rules give ``order`` (a paid sale); returns all the order's coupons."""
     order = order.sudo()
+    # two syncs of the same order wait for each other here; the unique index is the last guard
+    order.env.cr.execute(SQL("SELECT id FROM pos_order WHERE id = %s FOR NO KEY UPDATE", order.id))
     issued = order_coupons(order)
     lines = order.lines.filtered(lambda line: not line.is_reward_line and not line.refunded_orderline_id)
     if order.state not in PAID_STATES or not lines or order.amount_total <= 0:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
@@ -112,6 +113,15 @@ class TestCouponing(TestPoSCommon):
         self.assertEqual(len(result["new_coupon_info"]), 1)
         self.assertEqual(self.rule.issued_count, 1)
         self.assertEqual(self.rule.redeemed_count, 0)
+
+    def test_a_coupon_issued_meanwhile_by_another_sync_is_not_issued_again(self):
+        order = self.sync(self.order_data([(self.beans, 3)]))
+        coupon = self.coupons()
+        # a second sync that evaluated the rules before the first one committed
+        with mute_logger("odoo.sql_db"):
+            self.assertFalse(couponing._create(self.rule, order))
+        self.assertEqual(self.coupons(), coupon)
+        self.assertEqual(couponing.order_coupons(order), coupon)
 
     def test_a_member_who_buys_pastries_gets_no_coupon(self):
         # a croissant in the basket: already bought now
