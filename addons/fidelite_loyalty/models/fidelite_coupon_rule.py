@@ -31,7 +31,8 @@ class FideliteCouponRule(models.Model):
         ondelete="restrict",
         index=True,
         domain=[("program_type", "in", COUPON_PROGRAM_TYPES)],
-        help="The coupon issued is a card of this program: its reward is what the coupon gives.",
+        help="The coupon issued is a card of this program: its reward is what the coupon gives. Prefer a Coupons"
+        " program: the till also issues the coupons of a Next Order Coupons program by its own rules.",
     )
     receipt_label = fields.Char(
         string="Text on the receipt", translate=True, help="Printed above the coupon; the program's name if empty."

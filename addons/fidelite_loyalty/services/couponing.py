@@ -33,6 +33,7 @@ def _member_card(order):
             [
                 ("partner_id", "child_of", order.partner_id.commercial_partner_id.id),
                 ("program_id.program_type", "=", "loyalty"),
+                ("fidelite_state", "=", "active"),
             ],
             limit=1,
         )
@@ -188,6 +189,8 @@ def issue(order):
     # two syncs of the same order wait for each other here; the unique index is the last guard
     order.env.cr.execute(SQL("SELECT id FROM pos_order WHERE id = %s FOR NO KEY UPDATE", order.id))
     issued = order_coupons(order)
+    if order.state in PAID_STATES and order.lines.refunded_orderline_id:
+        withdraw_refunded(order)
     lines = order.lines.filtered(lambda line: not line.is_reward_line and not line.refunded_orderline_id)
     if order.state not in PAID_STATES or not lines or order.amount_total <= 0:
         return issued
@@ -199,6 +202,27 @@ def issue(order):
         if outcome.fired:
             issued |= _create(rule, order)
     return issued
+
+
+def withdraw_refunded(refund):
+    """Archive the unused coupons of the orders that ``refund`` leaves fully refunded.
+
+    A coupon earned by a basket that was returned is no longer valid; a coupon already
+    redeemed stays as it is.
+    """
+    env = refund.env
+    withdrawn = env["loyalty.card"]
+    for original in refund.sudo().lines.refunded_orderline_id.order_id:
+        sold = original.lines.filtered(lambda line: not line.is_reward_line and line.qty > 0)
+        if any(line.refunded_qty < line.qty for line in sold):
+            continue
+        coupons = order_coupons(original).filtered(lambda coupon: coupon.active and not coupon.use_count)
+        if coupons:
+            coupons.active = False
+            for coupon in coupons:
+                coupon.message_post(body=env._("Withdrawn: order %s was refunded.", original.name))
+            withdrawn |= coupons
+    return withdrawn
 
 
 def _create(rule, order):

@@ -223,6 +223,20 @@ class TestCouponing(TestPoSCommon):
         action = self.rule.action_view_coupons()
         self.assertEqual(self.env["loyalty.card"].search(action["domain"]), coupon)
 
+    def test_a_coupon_is_withdrawn_when_its_order_is_refunded(self):
+        order = self.sync(self.order_data([(self.beans, 3)]))
+        coupon = self.coupons()
+        line = order.lines
+        self.sync(self.order_data([{"product": self.beans, "quantity": -1, "refunded_orderline_id": line.id}]))
+        self.assertTrue(coupon.active, "a partial refund keeps the coupon")
+        self.sync(self.order_data([{"product": self.beans, "quantity": -2, "refunded_orderline_id": line.id}]))
+        self.assertFalse(coupon.active)
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        check = self.config.use_coupon_code(coupon.code, now, self.member.id, self.config.pricelist_id.id)
+        self.assertFalse(check["successful"], "the till refuses the coupon of a returned basket")
+        all_coupons = self.env["loyalty.card"].with_context(active_test=False)
+        self.assertEqual(all_coupons.search_count([("fidelite_coupon_rule_id", "=", self.rule.id)]), 1)
+
     def test_rules_without_a_usable_coupon_program_are_refused(self):
         Rule = self.env["fidelite.coupon.rule"].sudo()
         with self.assertRaisesRegex(ValidationError, "needs a coupon program"):
