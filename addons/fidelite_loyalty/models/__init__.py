@@ -1,5 +1,6 @@
 from . import fidelite_birthday
 from . import fidelite_consent
+from . import fidelite_coupon_rule
 from . import fidelite_dependant
 from . import fidelite_member_day
 from . import fidelite_member_kpi

@@ -70,10 +70,22 @@ class LoyaltyCard(models.Model):
         readonly=True,
         help="The earliest date on which some of the card's points may expire.",
     )
+    fidelite_coupon_rule_id = fields.Many2one(
+        "fidelite.coupon.rule",
+        string="Issued by coupon rule",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        ondelete="restrict",
+    )
 
     _fidelite_uid_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), fidelite_uid) WHERE fidelite_uid IS NOT NULL",
         "Another card of this company already has this UID.",
+    )
+    _fidelite_coupon_once_per_order = models.UniqueIndex(
+        "(source_pos_order_id, fidelite_coupon_rule_id) WHERE fidelite_coupon_rule_id IS NOT NULL",
+        "This rule already issued a coupon for this order.",
     )
 
     def _compute_fidelite_move_count(self):

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..services import gift_cards, pos_settlement
+from ..services import couponing, gift_cards, pos_settlement
 
 
 class PosOrder(models.Model):
@@ -67,6 +67,13 @@ class PosOrder(models.Model):
             )
             update["points"] = card.points
         result["coupon_updates"] = list(updates.values())
+        # the receipt prints Odoo's new coupons: the coupons of the receipt coupon rules join them
+        coupon_info = list(result.get("new_coupon_info") or [])
+        printed = {info["code"] for info in coupon_info}
+        coupon_info += [
+            couponing.receipt_info(coupon) for coupon in couponing.order_coupons(self) if coupon.code not in printed
+        ]
+        result["new_coupon_info"] = coupon_info
         return result
 
     def _fidelite_after_gift_cards(self, gift_card_ids, coupon_data, last_history, result):
@@ -101,3 +108,9 @@ class PosOrder(models.Model):
                 },
             }
         return super().validate_coupon_programs(point_changes, new_codes)
+
+    def fidelite_receipt_coupons(self):
+        """The receipt coupons of the order, as the till prints them (``new_coupon_info``)."""
+        self.ensure_one()
+        self.check_access("read")
+        return [couponing.receipt_info(coupon) for coupon in couponing.order_coupons(self)]
