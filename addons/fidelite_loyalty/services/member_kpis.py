@@ -17,18 +17,11 @@ from odoo import fields
 from odoo.tools import SQL
 
 from . import member_scores, segments
-from .member_orders import POS_DONE, orders_sql
+from .member_orders import lines_sql, orders_sql
 
 _logger = logging.getLogger(__name__)
 
 WINDOWS = (30, 90, 365)
-
-
-def _sale_margin_sql(env):
-    columns = env["sale.order.line"]._fields
-    if "purchase_price" in columns and columns["purchase_price"].store:
-        return SQL("sl.price_subtotal - sl.purchase_price * sl.product_uom_qty")
-    return SQL("0.0")  # without sale_margin, sales orders bring no margin
 
 
 def step_categories(env, as_of):
@@ -37,35 +30,9 @@ def step_categories(env, as_of):
         SQL(
             """
             INSERT INTO fidelite_member_category_kpi (partner_id, company_id, category_id, revenue, margin, line_count)
-            SELECT partner_id, company_id, category_id, SUM(revenue), SUM(margin), SUM(lines)
-              FROM (
-                SELECT p.commercial_partner_id AS partner_id, o.company_id, t.categ_id AS category_id,
-                       SUM(l.price_subtotal) AS revenue,
-                       SUM(CASE WHEN l.is_total_cost_computed THEN l.price_subtotal - l.total_cost ELSE 0 END)
-                           AS margin,
-                       COUNT(*) AS lines
-                  FROM pos_order_line l
-                  JOIN pos_order o ON o.id = l.order_id
-                  JOIN res_partner p ON p.id = o.partner_id
-                  JOIN product_product pp ON pp.id = l.product_id
-                  JOIN product_template t ON t.id = pp.product_tmpl_id
-                 WHERE o.state IN %(pos_done)s
-                 GROUP BY 1, 2, 3
-                UNION ALL
-                SELECT p.commercial_partner_id, so.company_id, t.categ_id, SUM(sl.price_subtotal),
-                       SUM(%(sale_margin)s), COUNT(*)
-                  FROM sale_order_line sl
-                  JOIN sale_order so ON so.id = sl.order_id
-                  JOIN res_partner p ON p.id = so.partner_id
-                  JOIN product_product pp ON pp.id = sl.product_id
-                  JOIN product_template t ON t.id = pp.product_tmpl_id
-                 WHERE so.state = 'sale' AND sl.display_type IS NULL
-                 GROUP BY 1, 2, 3
-              ) lines
-             GROUP BY 1, 2, 3
+            SELECT partner_id, company_id, category_id, revenue, margin, lines FROM (%s) lines
             """,
-            pos_done=POS_DONE,
-            sale_margin=_sale_margin_sql(env),
+            lines_sql(env),
         )
     )
 
@@ -225,18 +192,54 @@ def rebuild(env, as_of=None, commit=False):
     return run
 
 
-def _upsert_member(env, partner, company, day, revenue, revenue_incl, margin, visit, today):
-    window_values = [revenue if day > fields.Date.subtract(today, days=days) else 0.0 for days in WINDOWS]
+def record_order(order, today=None):
+    """Add a paid POS order or a confirmed sales order to its member's figures.
+
+    The order's rows come from the same queries as the rebuild's; four statements in one round
+    trip: the member's categories, store and figures, then what derives from them.
+    """
+    if not order.partner_id:
+        return
+    env = order.env
+    today = today or fields.Date.today()
+    ids = {"pos_ids": [], "sale_ids": []}
+    ids["pos_ids" if order._name == "pos.order" else "sale_ids"] = order.ids
+    for model in ("pos.order", "pos.order.line", "sale.order", "sale.order.line", "fidelite.points.move"):
+        env[model].flush_model()
+    env["fidelite.reward.redemption"].flush_model()
+    windows = {f"d{days}": fields.Date.subtract(today, days=days) for days in WINDOWS}
     env.cr.execute(
         SQL(
             """
+            INSERT INTO fidelite_member_category_kpi AS c
+                   (partner_id, company_id, category_id, revenue, margin, line_count)
+            SELECT partner_id, company_id, category_id, revenue, margin, lines FROM (%(lines)s) lines
+            ON CONFLICT (partner_id, company_id, COALESCE(category_id, 0)) DO UPDATE SET
+                   revenue = c.revenue + EXCLUDED.revenue, margin = c.margin + EXCLUDED.margin,
+                   line_count = c.line_count + EXCLUDED.line_count;
+
+            INSERT INTO fidelite_member_store_kpi AS s
+                   (partner_id, company_id, store_id, first_visit, last_visit, visit_count, revenue)
+            SELECT partner_id, company_id, store_id, CASE WHEN visit = 1 THEN day END,
+                   CASE WHEN visit = 1 THEN day END, visit, revenue
+              FROM (%(orders)s) orders
+            ON CONFLICT (partner_id, company_id, COALESCE(store_id, 0)) DO UPDATE SET
+                   first_visit = LEAST(s.first_visit, EXCLUDED.first_visit),
+                   last_visit = GREATEST(s.last_visit, EXCLUDED.last_visit),
+                   visit_count = s.visit_count + EXCLUDED.visit_count, revenue = s.revenue + EXCLUDED.revenue;
+
             INSERT INTO fidelite_member_kpi AS k
                    (partner_id, company_id, first_visit, last_visit, visit_count, revenue, revenue_incl, margin,
                     revenue_30, revenue_90, revenue_365, average_basket, points_earned, points_spent,
                     points_expired, rewards_used, create_uid, create_date, write_uid, write_date)
-            VALUES (%(partner)s, %(company)s, %(visit_day)s, %(visit_day)s, %(visit)s, %(revenue)s, %(incl)s,
-                    %(margin)s, %(w30)s, %(w90)s, %(w365)s, CASE WHEN %(visit)s > 0 THEN %(revenue)s ELSE 0 END,
-                    0, 0, 0, 0, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC')
+            SELECT o.partner_id, o.company_id, CASE WHEN o.visit = 1 THEN o.day END,
+                   CASE WHEN o.visit = 1 THEN o.day END, o.visit, o.revenue, o.revenue_incl,
+                   COALESCE((SELECT SUM(margin) FROM (%(lines)s) lines), 0),
+                   CASE WHEN o.day > %(d30)s THEN o.revenue ELSE 0 END,
+                   CASE WHEN o.day > %(d90)s THEN o.revenue ELSE 0 END,
+                   CASE WHEN o.day > %(d365)s THEN o.revenue ELSE 0 END,
+                   0, 0, 0, 0, 0, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM (%(orders)s) o
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                    first_visit = LEAST(k.first_visit, EXCLUDED.first_visit),
                    last_visit = GREATEST(k.last_visit, EXCLUDED.last_visit),
@@ -247,143 +250,53 @@ def _upsert_member(env, partner, company, day, revenue, revenue_incl, margin, vi
                    revenue_30 = k.revenue_30 + EXCLUDED.revenue_30,
                    revenue_90 = k.revenue_90 + EXCLUDED.revenue_90,
                    revenue_365 = k.revenue_365 + EXCLUDED.revenue_365,
-                   write_date = EXCLUDED.write_date
+                   write_date = EXCLUDED.write_date;
+
+            %(derived)s
             """,
-            partner=partner.id,
-            company=company.id,
-            visit_day=day if visit else None,
-            visit=visit,
-            revenue=revenue,
-            incl=revenue_incl,
-            margin=margin,
-            w30=window_values[0],
-            w90=window_values[1],
-            w365=window_values[2],
+            lines=lines_sql(env, **ids),
+            orders=orders_sql(env, **ids),
             uid=env.uid,
+            derived=_derived_sql(order.partner_id.commercial_partner_id, order.company_id),
+            **windows,
         )
     )
+    for model in ("fidelite.member.kpi", "fidelite.member.store.kpi", "fidelite.member.category.kpi"):
+        env[model].invalidate_model()
 
 
-def _refresh_member_derived(env, partner, company):
-    """The figures of one member that are derived from the others, as ``step_members`` derives them."""
-    env.cr.execute(
-        SQL(
-            """
-            UPDATE fidelite_member_kpi k SET
-                   average_basket = CASE WHEN k.visit_count > 0 THEN k.revenue / k.visit_count ELSE 0 END,
-                   mean_days_between = CASE WHEN k.visit_count > 1
-                        THEN (k.last_visit - k.first_visit)::float / (k.visit_count - 1) END,
-                   preferred_store_id = (
-                        SELECT store_id FROM fidelite_member_store_kpi s
-                         WHERE s.partner_id = k.partner_id AND s.company_id = k.company_id
-                           AND s.store_id IS NOT NULL AND s.visit_count > 0
-                         ORDER BY s.visit_count DESC, s.revenue DESC, s.store_id LIMIT 1),
-                   preferred_category_id = (
-                        SELECT category_id FROM fidelite_member_category_kpi c
-                         WHERE c.partner_id = k.partner_id AND c.company_id = k.company_id
-                           AND c.category_id IS NOT NULL AND c.revenue > 0
-                         ORDER BY c.revenue DESC, c.category_id LIMIT 1),
-                   points_earned = COALESCE(pt.earned, 0), points_spent = COALESCE(pt.spent, 0),
-                   points_expired = COALESCE(pt.expired, 0),
-                   rewards_used = (
-                        SELECT COUNT(*) FROM fidelite_reward_redemption r
-                          JOIN res_partner rp ON rp.id = r.partner_id
-                         WHERE rp.commercial_partner_id = k.partner_id AND r.company_id = k.company_id
-                           AND r.state != 'cancelled')
-              FROM (SELECT COALESCE(SUM(m.points) FILTER (WHERE m.move_type = 'earn'), 0) AS earned,
-                           COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'redeem'), 0) AS spent,
-                           COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
-                      FROM fidelite_points_move m
-                     WHERE m.company_id = %(company)s
-                       AND m.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %(partner)s)
-                   ) pt
-             WHERE k.partner_id = %(partner)s AND k.company_id = %(company)s
-            """,
-            partner=partner.id,
-            company=company.id,
-        )
+def _derived_sql(partner, company):
+    """The figures of one member that derive from the others, as ``step_members`` derives them."""
+    return SQL(
+        """
+        UPDATE fidelite_member_kpi k SET
+               average_basket = CASE WHEN k.visit_count > 0 THEN k.revenue / k.visit_count ELSE 0 END,
+               mean_days_between = CASE WHEN k.visit_count > 1
+                    THEN (k.last_visit - k.first_visit)::float / (k.visit_count - 1) END,
+               preferred_store_id = (
+                    SELECT store_id FROM fidelite_member_store_kpi s
+                     WHERE s.partner_id = k.partner_id AND s.company_id = k.company_id
+                       AND s.store_id IS NOT NULL AND s.visit_count > 0
+                     ORDER BY s.visit_count DESC, s.revenue DESC, s.store_id LIMIT 1),
+               preferred_category_id = (
+                    SELECT category_id FROM fidelite_member_category_kpi c
+                     WHERE c.partner_id = k.partner_id AND c.company_id = k.company_id
+                       AND c.category_id IS NOT NULL AND c.revenue > 0
+                     ORDER BY c.revenue DESC, c.category_id LIMIT 1),
+               points_earned = pt.earned, points_spent = pt.spent, points_expired = pt.expired,
+               rewards_used = (
+                    SELECT COUNT(*) FROM fidelite_reward_redemption r
+                     WHERE r.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %(partner)s)
+                       AND r.company_id = k.company_id AND r.state != 'cancelled')
+          FROM (SELECT COALESCE(SUM(m.points) FILTER (WHERE m.move_type = 'earn'), 0) AS earned,
+                       COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'redeem'), 0) AS spent,
+                       COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
+                  FROM fidelite_points_move m
+                 WHERE m.company_id = %(company)s
+                   AND m.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %(partner)s)
+               ) pt
+         WHERE k.partner_id = %(partner)s AND k.company_id = %(company)s
+        """,
+        partner=partner.id,
+        company=company.id,
     )
-
-
-def record_order(order, today=None):
-    """Add a paid POS order or a confirmed sales order to its member's figures."""
-    partner = order.partner_id.commercial_partner_id
-    if not partner:
-        return
-    env = order.env
-    today = today or fields.Date.today()
-    day = order.date_order.date()
-    if order._name == "pos.order":
-        revenue, incl, store = order.amount_total - order.amount_tax, order.amount_total, order.config_id.id
-        lines = [
-            (
-                line.product_id.categ_id.id or None,
-                line.price_subtotal,
-                line.price_subtotal - line.total_cost if line.is_total_cost_computed else 0.0,
-            )
-            for line in order.lines
-        ]
-    else:
-        revenue, incl, store = order.amount_untaxed, order.amount_total, None
-        has_cost = "purchase_price" in order.order_line._fields
-        lines = [
-            (
-                line.product_id.categ_id.id or None,
-                line.price_subtotal,
-                line.price_subtotal - line.purchase_price * line.product_uom_qty if has_cost else 0.0,
-            )
-            for line in order.order_line.filtered(lambda line: not line.display_type)
-        ]
-    visit = int(incl > 0)
-    env.flush_all()
-    for category, amount, margin, count in _group_lines(lines):
-        env.cr.execute(
-            SQL(
-                """
-                INSERT INTO fidelite_member_category_kpi AS c
-                       (partner_id, company_id, category_id, revenue, margin, line_count)
-                VALUES (%s, %s, %s, %s, %s, %s)
-                ON CONFLICT (partner_id, company_id, COALESCE(category_id, 0)) DO UPDATE SET
-                       revenue = c.revenue + EXCLUDED.revenue, margin = c.margin + EXCLUDED.margin,
-                       line_count = c.line_count + EXCLUDED.line_count
-                """,
-                partner.id,
-                order.company_id.id,
-                category,
-                amount,
-                margin,
-                count,
-            )
-        )
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO fidelite_member_store_kpi AS s
-                   (partner_id, company_id, store_id, first_visit, last_visit, visit_count, revenue)
-            VALUES (%(partner)s, %(company)s, %(store)s, %(day)s, %(day)s, %(visit)s, %(revenue)s)
-            ON CONFLICT (partner_id, company_id, COALESCE(store_id, 0)) DO UPDATE SET
-                   first_visit = LEAST(s.first_visit, EXCLUDED.first_visit),
-                   last_visit = GREATEST(s.last_visit, EXCLUDED.last_visit),
-                   visit_count = s.visit_count + EXCLUDED.visit_count, revenue = s.revenue + EXCLUDED.revenue
-            """,
-            partner=partner.id,
-            company=order.company_id.id,
-            store=store,
-            day=day if visit else None,
-            visit=visit,
-            revenue=revenue,
-        )
-    )
-    margin = sum(line[2] for line in lines)
-    _upsert_member(env, partner, order.company_id, day, revenue, incl, margin, visit, today)
-    _refresh_member_derived(env, partner, order.company_id)
-    env.invalidate_all()
-
-
-def _group_lines(lines):
-    """(category, revenue, margin, line count) per category of ``lines`` of (category, revenue, margin)."""
-    grouped = {}
-    for category, amount, margin in lines:
-        revenue, total_margin, count = grouped.get(category, (0.0, 0.0, 0))
-        grouped[category] = (revenue + amount, total_margin + margin, count + 1)
-    return [(category, *figures) for category, figures in grouped.items()]
