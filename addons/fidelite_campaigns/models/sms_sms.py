@@ -9,6 +9,13 @@ class SmsSms(models.Model):
     fidelite_retries = fields.Integer(string="Retries", default=0, readonly=True)
     fidelite_retry_at = fields.Datetime(string="Retry on", readonly=True, index="btree_not_null")
 
+    def _split_by_api(self):
+        """Send each company's SMS through the gateway it chose (Odoo's default is always IAP)."""
+        for company, records in self.grouped(lambda sms: sms._get_sms_company()).items():
+            api = company._get_sms_api_class()(self.env)
+            api._set_company(company)
+            yield api, records
+
     def _handle_call_result_hook(self, results):
         """A gateway that failed (timeout, 5xx, fault) gets the message again later, with the same uuid."""
         super()._handle_call_result_hook(results)
