@@ -23,7 +23,9 @@ class FideliteSmsGateway(http.Controller):
         except ValueError:
             return {}
 
-    @http.route("/fidelite_campaigns/sms/status/<string:token>", type="http", auth="public", methods=["POST"], csrf=False)
+    @http.route(
+        "/fidelite_campaigns/sms/status/<string:token>", type="http", auth="public", methods=["POST"], csrf=False
+    )
     def sms_status(self, token, **kwargs):
         if not self._check_token(token):
             return request.make_json_response({"error": "forbidden"}, status=403)
@@ -39,7 +41,9 @@ class FideliteSmsGateway(http.Controller):
             )
         return request.make_json_response({"ok": True})
 
-    @http.route("/fidelite_campaigns/sms/inbound/<string:token>", type="http", auth="public", methods=["POST"], csrf=False)
+    @http.route(
+        "/fidelite_campaigns/sms/inbound/<string:token>", type="http", auth="public", methods=["POST"], csrf=False
+    )
     def sms_inbound(self, token, **kwargs):
         company = self._check_token(token)
         if not company:

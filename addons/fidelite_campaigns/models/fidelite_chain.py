@@ -41,9 +41,7 @@ class FideliteChain(models.Model):
         required=True,
         index=True,
     )
-    priority = fields.Integer(
-        default=10, help="Chains with a higher priority use the members' message budget first."
-    )
+    priority = fields.Integer(default=10, help="Chains with a higher priority use the members' message budget first.")
     transactional = fields.Boolean(
         help="Service messages (receipts, balance confirmations): outside the pressure budget and consent checks."
     )
@@ -54,7 +52,9 @@ class FideliteChain(models.Model):
     trigger_date = fields.Date(string="On")
     trigger_category_id = fields.Many2one("product.category", string="Category")
     reentry = fields.Selection(REENTRY, string="Re-entry", required=True, default="once")
-    control_share = fields.Float(string="Control group (%)", help="Members kept out of the chain to measure its effect.")
+    control_share = fields.Float(
+        string="Control group (%)", help="Members kept out of the chain to measure its effect."
+    )
     conversion_days = fields.Integer(
         string="Conversion window (days)", default=7, help="A purchase this many days after a message counts for it."
     )
@@ -120,7 +120,11 @@ class FideliteChain(models.Model):
             problems += chain.step_ids._configuration_problems()
             if problems:
                 raise UserError(
-                    self.env._("The chain %(chain)s can never fire: %(problems)s.", chain=chain.name, problems="; ".join(problems))
+                    self.env._(
+                        "The chain %(chain)s can never fire: %(problems)s.",
+                        chain=chain.name,
+                        problems="; ".join(problems),
+                    )
                 )
 
     def action_start(self):

@@ -63,7 +63,9 @@ class FideliteChainStep(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template", string="E-mail template", domain="[('model', '=', 'res.partner')]", ondelete="restrict"
     )
-    sms_body = fields.Text(string="SMS text", translate=True, help="Placeholders: {{ object.name }} and other contact fields.")
+    sms_body = fields.Text(
+        string="SMS text", translate=True, help="Placeholders: {{ object.name }} and other contact fields."
+    )
     sms_template_id = fields.Many2one("sms.template", string="SMS template", domain="[('model', '=', 'res.partner')]")
     letter_text = fields.Text(string="Letter", translate=True)
     call_note = fields.Text(string="Call script", translate=True)

@@ -36,7 +36,9 @@ class FideliteChainTrace(models.Model):
     step_id = fields.Many2one("fidelite.chain.step", string="Step", index=True, ondelete="set null")
     step_name = fields.Char(string="Step name", readonly=True)
     variant = fields.Char(readonly=True)
-    parent_trace_id = fields.Many2one("fidelite.chain.trace", string="After", index="btree_not_null", ondelete="set null")
+    parent_trace_id = fields.Many2one(
+        "fidelite.chain.trace", string="After", index="btree_not_null", ondelete="set null"
+    )
     scheduled_at = fields.Datetime(required=True, index=True)
     done_at = fields.Datetime(readonly=True)
     action = fields.Selection(ACTIONS, readonly=True)

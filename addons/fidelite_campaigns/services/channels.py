@@ -61,7 +61,7 @@ def send_email(step, traces, template=None, extra_body=None):
         values = rendered[trace.partner_id.id]
         body = values.get("body_html") or ""
         if extra_body:
-            body = Markup(body) + extra_body.get(trace.id, "")
+            body = Markup(body) + extra_body.get(trace.id, "")  # noqa: S704 (rendered by the template engine)
         partner = partners[trace.partner_id.id]
         vals_list.append(
             {
@@ -91,7 +91,9 @@ def send_email(step, traces, template=None, extra_body=None):
         )
     mails = env["mail.mail"].sudo().create(vals_list)
     _set_column(env, traces, "mail_mail_id", dict(zip(traces.ids, mails.ids, strict=True)))
-    _set_column(env, traces, "mailing_trace_id", {t: m.mailing_trace_ids[:1].id for t, m in zip(traces.ids, mails, strict=True)})
+    _set_column(
+        env, traces, "mailing_trace_id", {t: m.mailing_trace_ids[:1].id for t, m in zip(traces.ids, mails, strict=True)}
+    )
     return mails
 
 
@@ -102,11 +104,15 @@ def send_sms(step, traces):
     if step.sms_template_id:
         bodies = step.sms_template_id._render_field("body", partner_ids)
     else:
-        bodies = env["mail.render.mixin"].sudo()._render_template(
-            step.sms_body or "", "res.partner", partner_ids, engine="inline_template"
+        bodies = (
+            env["mail.render.mixin"]
+            .sudo()
+            ._render_template(step.sms_body or "", "res.partner", partner_ids, engine="inline_template")
         )
     env.flush_all()
-    numbers = dict(env.execute_query(SQL("SELECT id, phone_sanitized FROM res_partner WHERE id = ANY(%s)", partner_ids)))
+    numbers = dict(
+        env.execute_query(SQL("SELECT id, phone_sanitized FROM res_partner WHERE id = ANY(%s)", partner_ids))
+    )
     uuids = {trace_id: uuidlib.uuid4().hex for trace_id in traces.ids}
     rows = [
         (uuids[trace_id], numbers[partner_id], str(bodies[partner_id]), partner_id)
@@ -136,16 +142,22 @@ def send_sms(step, traces):
 
 def send_postal(step, traces):
     env = step.env
-    batch = env["fidelite.postal.batch"].sudo().create(
-        {
-            "name": f"{step.chain_id.name} - {step.name} - {fields.Date.today()}",
-            "step_id": step.id,
-            "chain_id": step.chain_id.id,
-            "company_id": step.chain_id.company_id.id,
-        }
+    batch = (
+        env["fidelite.postal.batch"]
+        .sudo()
+        .create(
+            {
+                "name": f"{step.chain_id.name} - {step.name} - {fields.Date.today()}",
+                "step_id": step.id,
+                "chain_id": step.chain_id.id,
+                "company_id": step.chain_id.company_id.id,
+            }
+        )
     )
-    texts = env["mail.render.mixin"].sudo()._render_template(
-        step.letter_text or "", "res.partner", traces.partner_id.ids, engine="inline_template"
+    texts = (
+        env["mail.render.mixin"]
+        .sudo()
+        ._render_template(step.letter_text or "", "res.partner", traces.partner_id.ids, engine="inline_template")
     )
     rows = [
         [
@@ -214,9 +226,13 @@ def send_survey(step, traces):
 def grant_points(step, traces):
     """Points on the member's loyalty card; returns the traces without a card."""
     env = step.env
-    cards = env["loyalty.card"].sudo().search(
-        [("partner_id", "in", traces.partner_id.ids), ("program_type", "=", "loyalty"), ("active", "=", True)],
-        order="id",
+    cards = (
+        env["loyalty.card"]
+        .sudo()
+        .search(
+            [("partner_id", "in", traces.partner_id.ids), ("program_type", "=", "loyalty"), ("active", "=", True)],
+            order="id",
+        )
     )
     card_of = {}
     for card in cards:

@@ -117,7 +117,7 @@ def quiet_until(company, channel, now):
     # Walk to the next opening: the end of the quiet hours, on a day that is not quiet
     day = local.date() if hour < end else local.date() + timedelta(days=1)
     for _attempt in range(8):
-        opening = tz.localize(datetime.combine(day, time(int(end), int(round((end % 1) * 60)))))
+        opening = tz.localize(datetime.combine(day, time(int(end), round((end % 1) * 60))))
         if not quiet(opening, end):
             return opening.astimezone(pytz.utc).replace(tzinfo=None)
         day += timedelta(days=1)

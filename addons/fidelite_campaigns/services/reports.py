@@ -64,7 +64,9 @@ def update_outcomes(env, chains):
     if not chains:
         return
     env.flush_all()
-    traces = env["fidelite.chain.trace"].sudo().search([("chain_id", "in", chains.ids), ("mailing_trace_id", "!=", False)])
+    traces = (
+        env["fidelite.chain.trace"].sudo().search([("chain_id", "in", chains.ids), ("mailing_trace_id", "!=", False)])
+    )
     sync_mail_outcomes(env, traces)
     # Last-touch attribution: each purchase goes to the latest message sent before it within the window
     env.cr.execute(
@@ -122,7 +124,8 @@ def chain_figures(chains):
     for cid, participants, control, converted, control_converted in env.execute_query(
         SQL(
             """SELECT chain_id, COUNT(*) FILTER (WHERE NOT is_control), COUNT(*) FILTER (WHERE is_control),
-                      COUNT(*) FILTER (WHERE NOT is_control AND converted), COUNT(*) FILTER (WHERE is_control AND converted)
+                      COUNT(*) FILTER (WHERE NOT is_control AND converted),
+                      COUNT(*) FILTER (WHERE is_control AND converted)
                  FROM fidelite_chain_participant WHERE chain_id = ANY(%s) GROUP BY chain_id""",
             ids,
         )

@@ -21,6 +21,7 @@ from odoo import fields
 from odoo.tools import SQL
 
 from . import channels, pressure, reports
+from .purchases import purchases_sql
 
 _logger = logging.getLogger(__name__)
 BATCH = 5000
@@ -72,7 +73,9 @@ def enter(chain, now):
     if running:
         env.flush_all()
         _schedule_children(env, chain, running.ids, parents=None, now=now)
-    _logger.info("Chain %s: %s entered (%s in the control group)", chain.id, len(participants), len(participants) - len(running))
+    _logger.info(
+        "Chain %s: %s entered (%s in the control group)", chain.id, len(participants), len(participants) - len(running)
+    )
     return participants
 
 
@@ -214,13 +217,12 @@ def _purchasers(env, traces, days):
     """Partner ids of the traces' members who bought within ``days`` after the trace was done."""
     if not traces:
         return set()
-    from .purchases import purchases_sql  # noqa: PLC0415
-
     env.flush_all()
     rows = env.execute_query(
         SQL(
             """SELECT DISTINCT t.id FROM fidelite_chain_trace t JOIN (%(purchases)s) b ON b.partner_id = t.partner_id
-                WHERE t.id = ANY(%(ids)s) AND b.at >= t.done_at AND b.at <= t.done_at + make_interval(days => %(days)s)""",
+                WHERE t.id = ANY(%(ids)s) AND b.at >= t.done_at
+                  AND b.at <= t.done_at + make_interval(days => %(days)s)""",
             purchases=purchases_sql(),
             ids=traces.ids,
             days=days,
@@ -229,7 +231,7 @@ def _purchasers(env, traces, days):
     return {row[0] for row in rows}
 
 
-def _branch(step, traces, now):
+def _branch(step, traces, now):  # noqa: PLR0912 (one case per condition)
     """Split the traces into (taken, not taken, waiting) on the parent's outcome."""
     condition = step.condition
     if condition == "always" or not step.parent_id:
@@ -259,8 +261,11 @@ def _branch(step, traces, now):
             case "not_purchased":
                 ok = parent.id not in bought
             case "call_outcome":
-                if not parent.call_outcome and parent.state == "sent" and parent.done_at and (
-                    now < parent.done_at + timedelta(days=CALL_WAIT_DAYS)
+                if (
+                    not parent.call_outcome
+                    and parent.state == "sent"
+                    and parent.done_at
+                    and (now < parent.done_at + timedelta(days=CALL_WAIT_DAYS))
                 ):
                     waiting |= trace
                     continue
@@ -272,7 +277,7 @@ def _branch(step, traces, now):
     return taken, traces - taken - waiting, waiting
 
 
-def run_step(step, traces, now):
+def run_step(step, traces, now):  # noqa: PLR0912
     env = step.env
     chain = step.chain_id
     company = chain.company_id
@@ -342,12 +347,16 @@ def _check_and_route(step, traces, channel, now, marketing):
                 budget.consume(partner_id, channel)
             results[("sent", None, channel, False)].append(trace_id)
             continue
-        if fallback and reason in ("pressure", "no_consent", "no_address", "blacklisted", "invalid_address"):
-            if not reach_fallback.get(partner_id) and (not budget or budget.allows(partner_id, fallback)):
-                if budget:
-                    budget.consume(partner_id, fallback)
-                results[("sent", None, fallback, True)].append(trace_id)
-                continue
+        if (
+            fallback
+            and reason in ("pressure", "no_consent", "no_address", "blacklisted", "invalid_address")
+            and not reach_fallback.get(partner_id)
+            and (not budget or budget.allows(partner_id, fallback))
+        ):
+            if budget:
+                budget.consume(partner_id, fallback)
+            results[("sent", None, fallback, True)].append(trace_id)
+            continue
         results[("skipped", reason, channel, False)].append(trace_id)
     return results
 

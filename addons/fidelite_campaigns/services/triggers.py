@@ -7,8 +7,9 @@ The re-entry policy and the chain's target are applied afterwards, also in SQL.
 
 from datetime import timedelta
 
-from odoo.addons.fidelite_loyalty.services import birthdays
 from odoo.tools import SQL
+
+from odoo.addons.fidelite_loyalty.services import birthdays
 
 from .purchases import POS_DONE, purchases_sql
 
@@ -18,7 +19,7 @@ def _since(chain, now):
     return chain.last_entry_run or (now - timedelta(days=1))
 
 
-def _date_trigger(chain, now):
+def _date_trigger(chain, now):  # noqa: PLR0911 (one query per trigger)
     today = now.date()
     company = chain.company_id.id
     days = chain.trigger_days

@@ -29,7 +29,8 @@ class CampaignCase(TransactionCase):
                 "name": "Welcome back",
                 "model_id": cls.env["ir.model"]._get_id("res.partner"),
                 "subject": "We miss you, {{ object.name }}",
-                "body_html": '<p>Hello <t t-out="object.name"/>, <a href="https://comptoirs.example/offer">see the offer</a></p>',
+                "body_html": '<p>Hello <t t-out="object.name"/>, '
+                '<a href="https://comptoirs.example/offer">see the offer</a></p>',
                 "email_from": "club@comptoirs.example",
             }
         )
@@ -43,7 +44,7 @@ class CampaignCase(TransactionCase):
             {
                 "name": name,
                 "email": f"{slug}@members.example" if email else False,
-                "phone": "+33 6 12 %02d %02d %02d" % (CampaignCase._phones // 10000, CampaignCase._phones // 100 % 100, CampaignCase._phones % 100) if phone else False,
+                "phone": f"+33 6 12 {CampaignCase._phones:06d}" if phone else False,
                 "street": "1 rue de la Paix",
                 "zip": "75002",
                 "city": "Paris",
@@ -61,8 +62,8 @@ class CampaignCase(TransactionCase):
         """A chain with ``steps``: a list of dicts; ``parent`` is the index of an earlier step."""
         chain = cls.env["fidelite.chain"].create({"name": "Test chain", "trigger": "segment", **values})
         created = []
-        for index, step in enumerate(steps):
-            step = dict(step)
+        for index, given in enumerate(steps):
+            step = dict(given)
             parent = step.pop("parent", None)
             step.setdefault("name", f"Step {index + 1}")
             if step.get("action", "email") in ("email",) and "mail_template_id" not in step:

@@ -5,6 +5,7 @@ and every request it received, and can be told to fail the next requests (5xx, S
 or answer too late).
 """
 
+import contextlib
 import json
 import threading
 import time
@@ -27,7 +28,7 @@ class SmtpSink:
         sink = self
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+            async def handle_DATA(self, server, session, envelope):
                 sink.messages.append(
                     {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "data": envelope.content.decode()}
                 )
@@ -75,7 +76,7 @@ class HttpSmsGateway(_Gateway):
             def log_message(self, *args):
                 pass
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 payload = json.loads(body)
                 gateway.requests.append({"headers": dict(self.headers), "payload": payload})
@@ -95,10 +96,8 @@ class HttpSmsGateway(_Gateway):
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(OSError):  # the client gave up waiting
                     self.wfile.write(raw)
-                except OSError:
-                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -131,8 +131,10 @@ class TestChainEngine(CampaignCase):
         by_partner[self.bruno].mailing_trace_id.set_opened()
         by_partner[self.bruno].mailing_trace_id.set_clicked()
         self._run(chain, self.t0 + timedelta(days=2))
-        taken = {step: self._traces(chain, step_id=step.id, state=state).partner_id for step, state in [
-            (opened, "done"), (not_opened, "sent"), (clicked, "done")]}
+        taken = {
+            step: self._traces(chain, step_id=step.id, state=state).partner_id
+            for step, state in [(opened, "done"), (not_opened, "sent"), (clicked, "done")]
+        }
         self.assertEqual(taken[opened], self.alice | self.bruno)
         self.assertEqual(taken[not_opened], self.chloe)
         self.assertEqual(taken[clicked], self.bruno)
@@ -143,7 +145,16 @@ class TestChainEngine(CampaignCase):
 
     def test_bounced_branch(self):
         chain, (mail, bounced) = self._chain(
-            [{}, {"parent": 0, "delay": 1, "condition": "bounced", "action": "postal", "letter_text": "Dear {{ object.name }}"}],
+            [
+                {},
+                {
+                    "parent": 0,
+                    "delay": 1,
+                    "condition": "bounced",
+                    "action": "postal",
+                    "letter_text": "Dear {{ object.name }}",
+                },
+            ],
             domain=f"[('id', '=', {self.alice.id})]",
         )
         chain.action_start()
@@ -161,7 +172,13 @@ class TestChainEngine(CampaignCase):
             [
                 {"action": "postal", "letter_text": "Come back"},
                 {"parent": 0, "condition": "purchased", "condition_days": 21, "action": "wait"},
-                {"parent": 0, "condition": "not_purchased", "condition_days": 21, "action": "sms", "sms_body": "-10% for you"},
+                {
+                    "parent": 0,
+                    "condition": "not_purchased",
+                    "condition_days": 21,
+                    "action": "sms",
+                    "sms_body": "-10% for you",
+                },
             ],
             domain=f"[('id', 'in', {[self.alice.id, self.bruno.id]})]",
             conversion_days=21,
@@ -191,8 +208,20 @@ class TestChainEngine(CampaignCase):
         chain, (call, interested, no_answer) = self._chain(
             [
                 {"action": "phone", "call_note": "Offer the new card"},
-                {"parent": 0, "condition": "call_outcome", "call_outcome": "interested", "action": "points", "points": 50},
-                {"parent": 0, "condition": "call_outcome", "call_outcome": "no_answer", "action": "sms", "sms_body": "We tried to call"},
+                {
+                    "parent": 0,
+                    "condition": "call_outcome",
+                    "call_outcome": "interested",
+                    "action": "points",
+                    "points": 50,
+                },
+                {
+                    "parent": 0,
+                    "condition": "call_outcome",
+                    "call_outcome": "no_answer",
+                    "action": "sms",
+                    "sms_body": "We tried to call",
+                },
             ],
             domain=f"[('id', '=', {self.bruno.id})]",
         )
@@ -212,7 +241,7 @@ class TestChainEngine(CampaignCase):
     def test_points_step_through_the_ledger(self):
         program = self.env["loyalty.program"].create({"name": "Club", "program_type": "loyalty"})
         card = self.env["loyalty.card"].create({"program_id": program.id, "partner_id": self.alice.id})
-        chain, (grant,) = self._chain(
+        chain, _steps = self._chain(
             [{"action": "points", "points": 25}], domain=f"[('id', 'in', {[self.alice.id, self.bruno.id]})]"
         )
         chain.action_start()
@@ -222,7 +251,7 @@ class TestChainEngine(CampaignCase):
         self.assertEqual(self._traces(chain, partner_id=self.bruno.id).skip_reason, "no_card")
 
     def test_pause_and_resume(self):
-        chain, (first, second) = self._chain([{}, {"parent": 0, "delay": 1}], domain=f"[('id', '=', {self.alice.id})]")
+        chain, (_first, second) = self._chain([{}, {"parent": 0, "delay": 1}], domain=f"[('id', '=', {self.alice.id})]")
         chain.action_start()
         self._run(chain, self.t0)
         chain.action_pause()
@@ -234,7 +263,7 @@ class TestChainEngine(CampaignCase):
         self.assertEqual(later.state, "sent")
 
     def test_edit_running_chain(self):
-        chain, (first, second, third) = self._chain(
+        chain, (_first, second, third) = self._chain(
             [{}, {"parent": 0, "delay": 2}, {"parent": 1, "delay": 2}], domain=f"[('id', '=', {self.alice.id})]"
         )
         chain.action_start()
@@ -273,7 +302,7 @@ class TestChainEngine(CampaignCase):
         members = self.env["res.partner"]
         for index in range(60):
             members |= self._member(f"Member {index}", consents=("email",))
-        chain, (first, variant_a, variant_b) = self._chain(
+        chain, (_first, variant_a, variant_b) = self._chain(
             [
                 {"action": "wait"},
                 {"parent": 0, "delay": 1, "variant_name": "A", "variant_share": 50},

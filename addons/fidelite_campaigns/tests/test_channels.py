@@ -18,9 +18,7 @@ class TestChannels(CampaignCase):
         cls.company.write({"fidelite_sms_backoff": 0.05, "fidelite_sms_attempts": 3})
 
     def _sms_run(self, body="Your offer, {{ object.name }}"):
-        chain, _steps = self._chain(
-            [{"action": "sms", "sms_body": body}], domain=f"[('id', 'in', {self.members.ids})]"
-        )
+        chain, _steps = self._chain([{"action": "sms", "sms_body": body}], domain=f"[('id', 'in', {self.members.ids})]")
         chain.action_start()
         self._run(chain, self.t0)
         traces = self._traces(chain)
@@ -51,7 +49,11 @@ class TestChannels(CampaignCase):
         gateway = HttpSmsGateway().start()
         self.addCleanup(gateway.stop)
         self.company.write(
-            {"fidelite_sms_gateway": "http", "fidelite_sms_url": gateway.url, "fidelite_sms_auth_header": "Bearer s3cret"}
+            {
+                "fidelite_sms_gateway": "http",
+                "fidelite_sms_url": gateway.url,
+                "fidelite_sms_auth_header": "Bearer s3cret",
+            }
         )
         traces, sms = self._sms_run()
         gateway.failures = ["error", "error"]  # the first message needs three attempts
@@ -71,7 +73,11 @@ class TestChannels(CampaignCase):
         gateway = HttpSmsGateway().start()
         self.addCleanup(gateway.stop)
         self.company.write(
-            {"fidelite_sms_gateway": "http", "fidelite_sms_url": gateway.url, "fidelite_sms_auth_header": "Bearer s3cret"}
+            {
+                "fidelite_sms_gateway": "http",
+                "fidelite_sms_url": gateway.url,
+                "fidelite_sms_auth_header": "Bearer s3cret",
+            }
         )
         traces, sms = self._sms_run()
         gateway.failures = ["error"] * 6  # every attempt of both messages fails
@@ -114,9 +120,7 @@ class TestChannels(CampaignCase):
         self.assertEqual(len(gateway.requests), 3, "a fault, then the retry, then the second message")
         self.assertIn(b"SendSms", gateway.requests[0]["body"])
         self.assertEqual(sorted(gateway.accepted), sorted(sms.mapped("uuid")))
-        self.assertIn(
-            ("Soap for Bruno Channel"), {text for _number, text in gateway.accepted.values()}
-        )
+        self.assertIn(("Soap for Bruno Channel"), {text for _number, text in gateway.accepted.values()})
 
     def test_phone_activity_and_postal_batch(self):
         chain, (call, letter) = self._chain(
@@ -132,7 +136,9 @@ class TestChannels(CampaignCase):
         calls = self._traces(chain, step_id=call.id)
         self.assertEqual(len(calls.activity_id), 2)
         letters = self._traces(chain, step_id=letter.id)
-        self.assertEqual(self._traces(chain, step_id=letter.id, partner_id=self.bruno.id).skip_reason, "invalid_address")
+        self.assertEqual(
+            self._traces(chain, step_id=letter.id, partner_id=self.bruno.id).skip_reason, "invalid_address"
+        )
         batch = letters.postal_batch_id
         self.assertEqual(batch.letter_count, 1)
         content = base64.b64decode(batch.csv_file).decode()

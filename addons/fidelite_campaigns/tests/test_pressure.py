@@ -17,9 +17,7 @@ class TestPressure(CampaignCase):
         cls.Rule = cls.env["fidelite.pressure.rule"]
 
     def _sms_chain(self, partners, **values):
-        return self._chain(
-            [{"action": "sms", "sms_body": "Offer"}], domain=f"[('id', 'in', {partners.ids})]", **values
-        )
+        return self._chain([{"action": "sms", "sms_body": "Offer"}], domain=f"[('id', 'in', {partners.ids})]", **values)
 
     def test_sms_cap_per_year_across_chains(self):
         self.Rule.create({"name": "3 SMS a year", "channel": "sms", "max_messages": 3, "period_days": 365})
@@ -41,7 +39,10 @@ class TestPressure(CampaignCase):
         low, _steps = self._chain([{}], domain=f"[('id', '=', {self.alice.id})]", name="Low", priority=1)
         high, _steps = self._sms_chain(self.alice, name="High", priority=50)
         mid, _steps = self._chain(
-            [{"action": "postal", "letter_text": "Letter"}], domain=f"[('id', '=', {self.alice.id})]", name="Mid", priority=20
+            [{"action": "postal", "letter_text": "Letter"}],
+            domain=f"[('id', '=', {self.alice.id})]",
+            name="Mid",
+            priority=20,
         )
         (low | high | mid).action_start()
         self._run(low | high | mid, self.t0)

@@ -64,6 +64,7 @@ class HttpSmsApi(_RetryingSmsApi):
     def _payload(self, number, content, uuid):
         template = self.company.sudo().fidelite_sms_payload or '{"to": "{number}", "text": "{content}"}'
         values = {"number": number, "content": content, "uuid": uuid}
+
         # Fill the template on its parsed structure so that quotes in the text stay valid JSON
         def fill(node):
             if isinstance(node, dict):
@@ -102,17 +103,19 @@ class SoapSmsApi(_RetryingSmsApi):
     """Calls the ``SendSms(reference, number, text)`` operation of the configured WSDL."""
 
     def _client(self, timeout):
-        from zeep import Client  # noqa: PLC0415  (only loaded when the SOAP gateway is used)
-        from zeep.transports import Transport  # noqa: PLC0415
+        from zeep import Client
+        from zeep.transports import Transport
 
-        return Client(self.company.sudo().fidelite_sms_wsdl, transport=Transport(timeout=timeout, operation_timeout=timeout))
+        return Client(
+            self.company.sudo().fidelite_sms_wsdl, transport=Transport(timeout=timeout, operation_timeout=timeout)
+        )
 
     def _send_sms_batch(self, messages, delivery_reports_url=False):
         self._zeep_client = None
         return super()._send_sms_batch(messages, delivery_reports_url)
 
     def _send_one(self, number, content, uuid, timeout):
-        from zeep.exceptions import Fault, TransportError  # noqa: PLC0415
+        from zeep.exceptions import Fault, TransportError
 
         try:
             if not self._zeep_client:

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import html_escape
 
 from ..services import pressure
+from ..services.scheduler import _variant_ranges, stable_bucket
 
 
 class FideliteChainDryRun(models.TransientModel):
@@ -15,7 +16,9 @@ class FideliteChainDryRun(models.TransientModel):
     _description = "Chain dry run"
 
     chain_id = fields.Many2one("fidelite.chain", required=True)
-    partner_id = fields.Many2one("res.partner", string="Member", required=True, domain=[("fidelite_is_member", "=", True)])
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, domain=[("fidelite_is_member", "=", True)]
+    )
     start = fields.Datetime(string="Entering on", default=fields.Datetime.now, required=True)
     result = fields.Html(compute="_compute_result", sanitize=False)
 
@@ -23,30 +26,34 @@ class FideliteChainDryRun(models.TransientModel):
     def _compute_result(self):
         for wizard in self:
             lines = wizard._plan() if wizard.chain_id and wizard.partner_id else []
-            wizard.result = Markup("").join(
-                Markup("<li>%s</li>") % html_escape(line) for line in lines
-            ).join([Markup("<ul>"), Markup("</ul>")]) if lines else False
+            wizard.result = (
+                Markup("")
+                .join(Markup("<li>%s</li>") % html_escape(line) for line in lines)
+                .join([Markup("<ul>"), Markup("</ul>")])
+                if lines
+                else False
+            )
 
     def _plan(self):
         """One line per step, depth first: when it would run, on which branch, and what would happen."""
         self.ensure_one()
         chain, partner = self.chain_id.sudo(), self.partner_id
         lines = []
-        in_target = partner in partner.search(chain._target_domain() + [("id", "=", partner.id)])
+        in_target = partner in partner.search([*chain._target_domain(), ("id", "=", partner.id)])
         if not in_target:
-            lines.append(self.env._("%(member)s is not in the chain's target: nothing would be sent.", member=partner.name))
+            lines.append(
+                self.env._("%(member)s is not in the chain's target: nothing would be sent.", member=partner.name)
+            )
             return lines
-        from ..services.scheduler import stable_bucket  # noqa: PLC0415
-
         if stable_bucket("control", chain.id, partner.id) < chain.control_share * 100:
-            lines.append(self.env._("%(member)s falls in the control group: nothing would be sent.", member=partner.name))
+            lines.append(
+                self.env._("%(member)s falls in the control group: nothing would be sent.", member=partner.name)
+            )
             return lines
         bucket = stable_bucket("variant", chain.id, partner.id)
         budget = pressure.Budget(self.env, chain.company_id, self.start, [partner.id])
 
         def walk(steps, when, depth):
-            from ..services.scheduler import _variant_ranges  # noqa: PLC0415
-
             ranges = _variant_ranges(steps)
             for step in steps.sorted(lambda s: (s.sequence, s.id)):
                 low, high = ranges[step]
@@ -85,8 +92,17 @@ class FideliteChainDryRun(models.TransientModel):
             reason = "pressure"
         if reason:
             label = dict(self.env["fidelite.chain.trace"]._fields["skip_reason"]._description_selection(self.env))
-            if step.fallback_channel and not pressure.reachability(self.env, [partner.id], step.fallback_channel, marketing).get(partner.id):
-                return self.env._("would go by %(channel)s instead (%(reason)s)", channel=step.fallback_channel, reason=label[reason]) + note
+            if step.fallback_channel and not pressure.reachability(
+                self.env, [partner.id], step.fallback_channel, marketing
+            ).get(partner.id):
+                return (
+                    self.env._(
+                        "would go by %(channel)s instead (%(reason)s)",
+                        channel=step.fallback_channel,
+                        reason=label[reason],
+                    )
+                    + note
+                )
             return self.env._("would be skipped: %s", label[reason])
         if marketing:
             budget.consume(partner.id, channel)
@@ -97,6 +113,8 @@ class FideliteChainDryRun(models.TransientModel):
             preview = (
                 step.sms_template_id._render_field("body", [partner.id])[partner.id]
                 if step.sms_template_id
-                else self.env["mail.render.mixin"]._render_template(step.sms_body or "", "res.partner", [partner.id], engine="inline_template")[partner.id]
+                else self.env["mail.render.mixin"]._render_template(
+                    step.sms_body or "", "res.partner", [partner.id], engine="inline_template"
+                )[partner.id]
             )
         return self.env._("would be sent: “%s”", preview) + note if preview else self.env._("would be sent") + note
