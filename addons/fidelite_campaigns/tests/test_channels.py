@@ -58,7 +58,7 @@ class TestChannels(CampaignCase):
         traces, sms = self._sms_run()
         gateway.failures = ["error", "error"]  # the first message needs three attempts
         sms.send(unlink_sent=False)
-        self.assertEqual(set(sms.mapped("state")), {"sent"})
+        self.assertEqual(set(sms.mapped("state")), {"pending"}, "accepted, waiting for the delivery receipt")
         self.assertEqual(len(gateway.requests), 4)
         self.assertEqual(sorted(gateway.accepted), sorted(sms.mapped("uuid")), "each message once")
         request = gateway.requests[-1]
@@ -105,7 +105,7 @@ class TestChannels(CampaignCase):
         _traces, sms = self._sms_run()
         gateway.failures = ["slow"]  # the gateway takes the first message, but answers too late
         sms.send(unlink_sent=False)
-        self.assertEqual(set(sms.mapped("state")), {"sent"})
+        self.assertEqual(set(sms.mapped("state")), {"pending"}, "accepted, waiting for the delivery receipt")
         self.assertEqual(len(gateway.requests), 3, "the timed-out message was sent again...")
         self.assertEqual(len(gateway.accepted), 2, "...and the gateway kept it once (same reference)")
 
@@ -116,7 +116,7 @@ class TestChannels(CampaignCase):
         _traces, sms = self._sms_run(body="Soap for {{ object.name }}")
         gateway.failures = ["error"]
         sms.send(unlink_sent=False)
-        self.assertEqual(set(sms.mapped("state")), {"sent"})
+        self.assertEqual(set(sms.mapped("state")), {"pending"}, "accepted, waiting for the delivery receipt")
         self.assertEqual(len(gateway.requests), 3, "a fault, then the retry, then the second message")
         self.assertIn(b"SendSms", gateway.requests[0]["body"])
         self.assertEqual(sorted(gateway.accepted), sorted(sms.mapped("uuid")))
