@@ -18,7 +18,7 @@ class SmsSms(models.Model):
 
     def _handle_call_result_hook(self, results):
         """A gateway that failed (timeout, 5xx, fault) gets the message again later, with the same uuid."""
-        super()._handle_call_result_hook(results)
+        res = super()._handle_call_result_hook(results)
         failed_uuids = {result["uuid"] for result in results if result["state"] == "server_error"}
         sent_uuids = {result["uuid"] for result in results if result["state"] in ("success", "processing")}
         now = fields.Datetime.now()
@@ -35,6 +35,7 @@ class SmsSms(models.Model):
                 trace.note = False
             elif not self.filtered(lambda s, t=trace: s.uuid == t.sms_uuid).fidelite_retry_at:
                 trace.write({"state": "failed", "skip_reason": "error", "note": self.env._("The SMS gateway failed")})
+        return res
 
     @api.model
     def _cron_fidelite_retry(self):

@@ -86,7 +86,7 @@ class CampaignCase(TransactionCase):
         )
 
     def _run(self, chain, when):
-        from odoo.addons.fidelite_campaigns.services import scheduler
+        from ..services import scheduler
 
         scheduler.run(self.env, chains=chain, now=when)
 

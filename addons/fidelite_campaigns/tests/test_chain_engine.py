@@ -3,8 +3,7 @@ from datetime import date, timedelta
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.fidelite_campaigns.services import scheduler
-
+from ..services import scheduler
 from .common import CampaignCase
 
 

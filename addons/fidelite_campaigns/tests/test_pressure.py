@@ -2,8 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
-from odoo.addons.fidelite_campaigns.services import pressure
-
+from ..services import pressure
 from .common import CampaignCase
 
 
