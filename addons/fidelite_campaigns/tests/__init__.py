@@ -1,1 +1,1 @@
-from . import test_install
+from . import test_chain_engine, test_channels, test_install, test_pressure

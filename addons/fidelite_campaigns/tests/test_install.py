@@ -9,8 +9,18 @@ class TestInstall(FideliteInstallCase):
 
     def test_installed_views_menus(self):
         self.assert_installed()
+        self.assert_views_validate()
         menus = self.assert_menus_open()
         self.assertEqual(
-            [menu.action.res_model for menu in menus if menu.action],
-            ["mailing.mailing", "mailing.mailing", "survey.survey"],
+            sorted(menu.action.res_model for menu in menus if menu.action),
+            [
+                "fidelite.chain",
+                "fidelite.chain.participant",
+                "fidelite.chain.trace",
+                "fidelite.postal.batch",
+                "fidelite.pressure.rule",
+                "mailing.mailing",
+                "mailing.mailing",
+                "survey.survey",
+            ],
         )

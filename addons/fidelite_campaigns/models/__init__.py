@@ -1,0 +1,13 @@
+from . import (
+    fidelite_chain,
+    fidelite_chain_participant,
+    fidelite_chain_step,
+    fidelite_chain_trace,
+    fidelite_postal_batch,
+    fidelite_pressure_rule,
+    fidelite_segment,
+    mail_activity,
+    pos_config,
+    res_company,
+    sms_sms,
+)

@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+from .fidelite_chain_step import CALL_OUTCOMES
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    fidelite_trace_id = fields.Many2one("fidelite.chain.trace", string="Chain step", index="btree_not_null")
+    fidelite_call_outcome = fields.Selection(CALL_OUTCOMES, string="Call result")
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        for activity in self.filtered("fidelite_trace_id"):
+            activity.fidelite_trace_id.sudo().call_outcome = activity.fidelite_call_outcome or "no_answer"
+        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

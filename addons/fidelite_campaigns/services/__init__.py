@@ -1,0 +1,1 @@
+from . import channels, newsletter, pressure, purchases, reports, scheduler, triggers

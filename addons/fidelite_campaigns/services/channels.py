@@ -1,0 +1,267 @@
+"""Carry out a step's action for a batch of traces that passed the checks.
+
+E-mails: rendered from the step's ``mail.template`` and queued as ``mail.mail`` linked to one
+``mailing.mailing`` per step run with a ``mailing.trace`` per e-mail, so Odoo's own open pixel,
+click redirection and bounce handling record what the member did; the chain traces read it
+back (``reports.update_outcomes``). A mailing per run because a mailing never reaches an
+address twice. SMS: ``sms.sms`` queued for the company's gateway, the uuid kept on the trace.
+Letters: one batch per run with its CSV file. Calls: activities. Points and coupons: the
+loyalty ledger, with the trace as idempotency key.
+"""
+
+import uuid as uuidlib
+
+from markupsafe import Markup
+
+from odoo import fields
+from odoo.tools import SQL, html_escape
+
+from odoo.addons.fidelite_loyalty.services import ledger
+
+from ..models.fidelite_postal_batch import CSV_COLUMNS  # noqa: F401  (documents the row order)
+
+
+def _set_column(env, traces_by_id, column, values):
+    """Write one value per trace in a single UPDATE (values: {trace_id: value})."""
+    if not values:
+        return
+    env.cr.execute(
+        SQL(
+            "UPDATE fidelite_chain_trace t SET %s = v.val FROM unnest(%s::int[], %s) AS v(id, val) WHERE t.id = v.id",
+            SQL.identifier(column),
+            list(values),
+            list(values.values()),
+        )
+    )
+    traces_by_id.invalidate_recordset([column])
+
+
+def send_email(step, traces, template=None, extra_body=None):
+    env = step.env
+    template = template or step.mail_template_id
+    partner_ids = traces.partner_id.ids
+    rendered = template._generate_template(partner_ids, ["subject", "body_html", "email_from", "reply_to"])
+    mailing = (
+        env["mailing.mailing"]
+        .sudo()
+        .create(
+            {
+                "subject": rendered[partner_ids[0]].get("subject") or step.name,
+                "mailing_model_id": env["ir.model"]._get_id("res.partner"),
+                "body_html": template.body_html,
+                "state": "done",
+                "sent_date": fields.Datetime.now(),
+                "name": f"{step.chain_id.name} / {step.name} / {fields.Datetime.now()}",
+            }
+        )
+    )
+    partners = {p.id: p for p in traces.partner_id}
+    vals_list = []
+    for trace in traces:
+        values = rendered[trace.partner_id.id]
+        body = values.get("body_html") or ""
+        if extra_body:
+            body = Markup(body) + extra_body.get(trace.id, "")  # noqa: S704 (rendered by the template engine)
+        partner = partners[trace.partner_id.id]
+        vals_list.append(
+            {
+                "subject": values.get("subject") or step.name,
+                "body_html": body,
+                "email_from": values.get("email_from") or env.company.email_formatted or env.user.email_formatted,
+                "reply_to": values.get("reply_to"),
+                "email_to": partner.email_formatted,
+                "model": "res.partner",
+                "res_id": partner.id,
+                "mailing_id": mailing.id,
+                "auto_delete": False,
+                "mailing_trace_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "trace_type": "mail",
+                            "mass_mailing_id": mailing.id,
+                            "model": "res.partner",
+                            "res_id": partner.id,
+                            "email": partner.email_normalized,
+                        },
+                    )
+                ],
+            }
+        )
+    mails = env["mail.mail"].sudo().create(vals_list)
+    _set_column(env, traces, "mail_mail_id", dict(zip(traces.ids, mails.ids, strict=True)))
+    _set_column(
+        env, traces, "mailing_trace_id", {t: m.mailing_trace_ids[:1].id for t, m in zip(traces.ids, mails, strict=True)}
+    )
+    return mails
+
+
+def send_sms(step, traces):
+    """Queue one SMS per trace (set-based: the bodies are rendered in batch, the rows inserted at once)."""
+    env = step.env
+    partner_ids = traces.partner_id.ids
+    if step.sms_template_id:
+        bodies = step.sms_template_id._render_field("body", partner_ids)
+    else:
+        bodies = (
+            env["mail.render.mixin"]
+            .sudo()
+            ._render_template(step.sms_body or "", "res.partner", partner_ids, engine="inline_template")
+        )
+    env.flush_all()
+    numbers = dict(
+        env.execute_query(SQL("SELECT id, phone_sanitized FROM res_partner WHERE id = ANY(%s)", partner_ids))
+    )
+    uuids = {trace_id: uuidlib.uuid4().hex for trace_id in traces.ids}
+    rows = [
+        (uuids[trace_id], numbers[partner_id], str(bodies[partner_id]), partner_id)
+        for trace_id, partner_id in env.execute_query(
+            SQL("SELECT id, partner_id FROM fidelite_chain_trace WHERE id = ANY(%s)", traces.ids)
+        )
+    ]
+    env.cr.execute(
+        SQL(
+            """INSERT INTO sms_sms (uuid, number, body, partner_id, state, to_delete, fidelite_retries,
+                                    create_uid, write_uid, create_date, write_date)
+               SELECT v.uuid, v.number, v.body, v.partner_id, 'outgoing', FALSE, 0,
+                      %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                 FROM unnest(%(uuid)s::varchar[], %(number)s::varchar[], %(body)s::text[], %(partner)s::int[])
+                      AS v(uuid, number, body, partner_id)""",
+            uid=env.uid,
+            uuid=[r[0] for r in rows],
+            number=[r[1] for r in rows],
+            body=[r[2] for r in rows],
+            partner=[r[3] for r in rows],
+        )
+    )
+    _set_column(env, traces, "sms_uuid", uuids)
+    env["sms.sms"].invalidate_model()
+    env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+
+
+def send_postal(step, traces):
+    env = step.env
+    batch = (
+        env["fidelite.postal.batch"]
+        .sudo()
+        .create(
+            {
+                "name": f"{step.chain_id.name} - {step.name} - {fields.Date.today()}",
+                "step_id": step.id,
+                "chain_id": step.chain_id.id,
+                "company_id": step.chain_id.company_id.id,
+            }
+        )
+    )
+    texts = (
+        env["mail.render.mixin"]
+        .sudo()
+        ._render_template(step.letter_text or "", "res.partner", traces.partner_id.ids, engine="inline_template")
+    )
+    rows = [
+        [
+            p.fidelite_member_number or "",
+            p.name,
+            p.street or "",
+            p.street2 or "",
+            p.zip or "",
+            p.city or "",
+            p.country_id.code or "",
+            str(texts[p.id]),
+        ]
+        for p in traces.partner_id
+    ]
+    batch._build_csv(rows)
+    traces.write({"postal_batch_id": batch.id})
+    return batch
+
+
+def create_calls(step, traces):
+    env = step.env
+    call_type = env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+    model_id = env["ir.model"]._get_id("res.partner")
+    vals_list = []
+    for trace in traces:
+        partner = trace.partner_id
+        user = (
+            partner.user_id
+            or partner.fidelite_home_store_id.sudo().fidelite_manager_id
+            or step.call_user_id
+            or step.chain_id.create_uid
+        )
+        vals_list.append(
+            {
+                "res_model_id": model_id,
+                "res_id": partner.id,
+                "activity_type_id": call_type.id if call_type else False,
+                "summary": step.name,
+                "note": html_escape(step.call_note or ""),
+                "user_id": user.id,
+                "date_deadline": fields.Date.today(),
+                "fidelite_trace_id": trace.id,
+            }
+        )
+    activities = env["mail.activity"].sudo().create(vals_list)
+    _set_column(env, traces, "activity_id", dict(zip(traces.ids, activities.ids, strict=True)))
+
+
+def send_survey(step, traces):
+    """Invite each member to the survey: an answer with its own link, sent by e-mail."""
+    links = {}
+    answers = {}
+    for trace in traces:
+        answer = step.survey_id.sudo()._create_answer(partner=trace.partner_id, check_attempts=False)
+        answers[trace.id] = answer.id
+        url = answer.get_start_url()
+        links[trace.id] = Markup('<p><a href="%s">%s</a></p>') % (
+            step.survey_id.get_base_url() + url,
+            step.survey_id.title,
+        )
+    _set_column(step.env, traces, "survey_answer_id", answers)
+    template = step.mail_template_id or step.env.ref("fidelite_campaigns.mail_template_survey_invitation")
+    send_email(step, traces, template=template, extra_body=links)
+
+
+def grant_points(step, traces):
+    """Points on the member's loyalty card; returns the traces without a card."""
+    env = step.env
+    cards = (
+        env["loyalty.card"]
+        .sudo()
+        .search(
+            [("partner_id", "in", traces.partner_id.ids), ("program_type", "=", "loyalty"), ("active", "=", True)],
+            order="id",
+        )
+    )
+    card_of = {}
+    for card in cards:
+        card_of.setdefault(card.partner_id.id, card)
+    missing = traces.browse()
+    for trace in traces:
+        card = card_of.get(trace.partner_id.id)
+        if not card:
+            missing |= trace
+            continue
+        move = ledger.post(
+            card,
+            step.points,
+            "adjust",
+            key=f"fidelite_chain_trace:{trace.id}",
+            origin="system",
+            reason=step.chain_id.name,
+        )
+        trace.points_move_id = move
+    return missing
+
+
+def grant_coupons(step, traces):
+    program = step.coupon_program_id.sudo()
+    points = min(program.reward_ids.mapped("required_points") or [1]) or 1
+    for trace in traces:
+        trace.coupon_id = (
+            step.env["loyalty.card"]
+            .sudo()
+            .with_context(fidelite_reason=step.chain_id.name)
+            .create({"program_id": program.id, "partner_id": trace.partner_id.id, "points": points})
+        )

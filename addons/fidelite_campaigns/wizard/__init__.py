@@ -1,0 +1,1 @@
+from . import fidelite_chain_dry_run
