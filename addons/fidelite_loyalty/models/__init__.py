@@ -2,6 +2,14 @@ from . import fidelite_birthday
 from . import fidelite_consent
 from . import fidelite_dependant
 from . import fidelite_member_day
+from . import fidelite_member_kpi
+from . import fidelite_member_store_kpi
+from . import fidelite_member_category_kpi
+from . import fidelite_member_score_history
+from . import fidelite_cohort_cell
+from . import fidelite_kpi_refresh
+from . import fidelite_rfm_segment
+from . import fidelite_segment
 from . import fidelite_reward_redemption
 from . import fidelite_points_move
 from . import fidelite_rule

@@ -43,6 +43,7 @@ class FideliteRule(models.Model):
     kpi_operator = fields.Selection([(">=", "at least"), ("<", "less than")], string="Comparison", default=">=")
     kpi_value = fields.Float(string="Figure value")
     kpi_window_days = fields.Integer(string="Over the last (days)", default=90)
+    segment_id = fields.Many2one("fidelite.segment", string="For members of segment", ondelete="restrict")
     # the moment
     weekday_ids = fields.Many2many("fidelite.weekday", string="Days")
     hour_from = fields.Float(string="From (hour)")

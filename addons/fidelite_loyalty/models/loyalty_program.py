@@ -27,7 +27,22 @@ class LoyaltyProgram(models.Model):
     fidelite_rule_ids = fields.One2many("fidelite.rule", "program_id", string="Bonus rules")
     fidelite_has_rules = fields.Boolean(
         string="Has bonus rules",
-        compute="_compute_fidelite_has_rules", help="Whether the till asks the server for a preview of the bonus rules."
+        compute="_compute_fidelite_has_rules",
+        help="Whether the till asks the server for a preview of the bonus rules.",
+    )
+    fidelite_point_value = fields.Float(
+        string="Value of a point",
+        digits=(16, 4),
+        help="What a point costs the business when it is spent (e.g. 0.05 when 100 points give 5 €): "
+        "values the points liability.",
+    )
+    fidelite_points_outstanding = fields.Float(string="Points outstanding", compute="_compute_fidelite_liability")
+    fidelite_liability = fields.Float(string="Liability", compute="_compute_fidelite_liability")
+    fidelite_points_issued = fields.Float(string="Points issued", compute="_compute_fidelite_liability")
+    fidelite_points_redeemed = fields.Float(string="Points redeemed", compute="_compute_fidelite_liability")
+    fidelite_points_expired = fields.Float(string="Points expired", compute="_compute_fidelite_liability")
+    fidelite_breakage = fields.Float(
+        string="Breakage (%)", compute="_compute_fidelite_liability", help="Points expired, out of the points issued."
     )
     fidelite_referral_enabled = fields.Boolean(string="Referral")
     fidelite_referral_referrer_points = fields.Float(string="Points for the referrer")
@@ -70,6 +85,29 @@ class LoyaltyProgram(models.Model):
         string="Grace period (months)",
         help="At review, a member below their tier keeps it this much longer before going down.",
     )
+
+    def _compute_fidelite_liability(self):
+        Move = self.env["fidelite.points.move"].sudo()
+        moved = {
+            (program.id, move_type): points
+            for program, move_type, points in Move._read_group(
+                [("program_id", "in", self.ids)], ["program_id", "move_type"], ["points:sum"]
+            )
+        }
+        outstanding = dict(
+            self.env["loyalty.card"]
+            .sudo()
+            ._read_group([("program_id", "in", self.ids)], ["program_id"], ["points:sum"])
+        )
+        for program in self:
+            issued = moved.get((program.id, "earn"), 0.0)
+            expired = -moved.get((program.id, "expire"), 0.0)
+            program.fidelite_points_outstanding = outstanding.get(program, 0.0)
+            program.fidelite_liability = program.fidelite_points_outstanding * program.fidelite_point_value
+            program.fidelite_points_issued = issued
+            program.fidelite_points_redeemed = -moved.get((program.id, "redeem"), 0.0)
+            program.fidelite_points_expired = expired
+            program.fidelite_breakage = 100.0 * expired / issued if issued else 0.0
 
     @api.depends("fidelite_rule_ids.active")
     def _compute_fidelite_has_rules(self):

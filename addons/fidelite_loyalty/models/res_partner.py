@@ -28,6 +28,10 @@ class ResPartner(models.Model):
     fidelite_consent_phone = fields.Boolean(string="Phone consent", compute="_compute_fidelite_consents", store=True)
     fidelite_card_ids = fields.One2many("loyalty.card", "partner_id", string="Loyalty cards")
     fidelite_points = fields.Float(string="Points balance", compute="_compute_fidelite_points")
+    fidelite_kpi_ids = fields.One2many("fidelite.member.kpi", "partner_id", string="Member figures")
+    fidelite_segment_ids = fields.Many2many(
+        "fidelite.segment", "fidelite_segment_member_rel", "partner_id", "segment_id", string="Segments"
+    )
 
     _fidelite_referral_code_unique = models.UniqueIndex(
         "(fidelite_referral_code) WHERE fidelite_referral_code IS NOT NULL",

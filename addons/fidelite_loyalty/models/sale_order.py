@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..services import reward_catalogue, rules, tiers
+from ..services import member_kpis, reward_catalogue, rules, tiers
 
 
 class SaleOrder(models.Model):
@@ -18,6 +18,7 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         result = super(SaleOrder, self._fidelite_context()).action_confirm()
         for order in self:
+            member_kpis.record_order(order)
             reward_lines = order.order_line.filtered("reward_id")
             for card in reward_lines.coupon_id.filtered(lambda card: card.program_id.program_type == "loyalty"):
                 reward_catalogue.record_order_rewards(

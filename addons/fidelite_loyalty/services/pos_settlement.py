@@ -12,7 +12,7 @@ import logging
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
-from . import ledger, member_stats, pos_points, referral, reward_catalogue, rules, tiers
+from . import ledger, member_kpis, member_stats, pos_points, referral, reward_catalogue, rules, tiers
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ def settle(order):
     cards |= settle_refund(order)
     if not order.fidelite_settled:
         member_stats.record_order(order)
+        member_kpis.record_order(order)
         order.fidelite_settled = True
     for card in cards:
         tiers.promote(card)

@@ -134,6 +134,14 @@ def evaluate(rule, basket, cache=None):
         )
     elif rule.kpi:
         checks.append((False, env._("no member")))
+    if rule.segment_id:
+        inside = bool(basket.partner) and rule.segment_id._fidelite_contains(basket.partner)
+        checks.append(
+            (
+                inside,
+                env._("member of %s", rule.segment_id.name) if inside else env._("not in %s", rule.segment_id.name),
+            )
+        )
     if rule.weekday_ids:
         weekday = basket.moment.weekday()
         checks.append((weekday in rule.weekday_ids.mapped("number"), env._("on %s", basket.moment.strftime("%A"))))

@@ -12,3 +12,5 @@ from . import test_rules
 from . import test_birthdays
 from . import test_referral
 from . import test_reward_catalogue
+from . import test_member_kpis
+from . import test_member_scores

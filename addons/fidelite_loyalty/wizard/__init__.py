@@ -7,3 +7,5 @@ from . import fidelite_consent_wizard
 from . import fidelite_rule_simulation
 from . import fidelite_referral_wizard
 from . import fidelite_reward_claim_wizard
+from . import fidelite_segment_transition
+from . import fidelite_segment_transition_wizard

@@ -1,0 +1,94 @@
+from odoo import api, fields, models
+
+from ..services import member_kpis
+
+LIFECYCLE = [
+    ("prospect", "Prospect"),
+    ("new", "New"),
+    ("active", "Active"),
+    ("at_risk", "At risk"),
+    ("lapsed", "Lapsed"),
+    ("lost", "Lost"),
+    ("won_back", "Won back"),
+]
+ABC = [("a", "A"), ("b", "B"), ("c", "C")]
+QUADRANTS = [
+    ("desirable", "Desirable (loyalty)"),
+    ("underdeveloped", "Under-developed (develop)"),
+    ("mature", "Mature (rationalise)"),
+    ("undesirable", "Undesirable (abandon)"),
+]
+
+
+class FideliteMemberKpi(models.Model):
+    """A member's figures and scores in one company, stored for dashboards, segments and rules.
+
+    Purchases (POS orders, confirmed sales orders) keep the figures current as they are paid
+    (``services/member_kpis.record_order``); the nightly refresh rebuilds every row with
+    set-based SQL and recomputes the scores, which compare members with each other (RFM, ABC,
+    lifecycle, lifetime value) and so change only at a refresh.
+    """
+
+    _name = "fidelite.member.kpi"
+    _description = "Member figures and scores"
+    _order = "revenue desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Member", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", string="Company", required=True, index=True, ondelete="cascade")
+    first_visit = fields.Date(string="First visit")
+    last_visit = fields.Date(string="Last visit")
+    visit_count = fields.Integer(string="Visits")
+    revenue = fields.Float(string="Revenue (tax excl.)", aggregator="sum")
+    revenue_incl = fields.Float(string="Revenue (tax incl.)", aggregator="sum")
+    margin = fields.Float(aggregator="sum")
+    average_basket = fields.Float(string="Average basket", aggregator="avg")
+    mean_days_between = fields.Float(string="Days between visits", aggregator="avg")
+    revenue_30 = fields.Float(string="Revenue, last 30 days", aggregator="sum")
+    revenue_90 = fields.Float(string="Revenue, last 90 days", aggregator="sum")
+    revenue_365 = fields.Float(string="Revenue, last 365 days", aggregator="sum")
+    preferred_store_id = fields.Many2one("pos.config", string="Preferred store")
+    preferred_category_id = fields.Many2one("product.category", string="Preferred category")
+    points_earned = fields.Float(string="Points earned", aggregator="sum")
+    points_spent = fields.Float(string="Points spent", aggregator="sum")
+    points_expired = fields.Float(string="Points expired", aggregator="sum")
+    rewards_used = fields.Integer(string="Rewards taken", aggregator="sum")
+    # scores, computed at each refresh
+    scored_on = fields.Date(string="Scored on", readonly=True)
+    recency_days = fields.Integer(string="Days since last visit", aggregator="avg")
+    r_score = fields.Integer(string="Recency score", aggregator="avg")
+    f_score = fields.Integer(string="Frequency score", aggregator="avg")
+    m_score = fields.Integer(string="Amount score", aggregator="avg")
+    rfm_code = fields.Char(string="RFM", index=True)
+    rfm_segment_id = fields.Many2one("fidelite.rfm.segment", string="RFM segment", index=True)
+    abc_class = fields.Selection(ABC, string="ABC class", index=True)
+    lifecycle = fields.Selection(LIFECYCLE, string="Lifecycle stage", index=True)
+    lifecycle_since = fields.Date(string="In this stage since")
+    clv_historical = fields.Float(string="Historical value", aggregator="sum")
+    clv_predicted = fields.Float(string="Predicted value (12 months)", aggregator="sum")
+    p_alive = fields.Float(string="Probability still a customer", aggregator="avg", digits=(3, 3))
+    expected_visits = fields.Float(string="Expected visits (12 months)", aggregator="avg", digits=(16, 2))
+    quadrant = fields.Selection(QUADRANTS, string="Profitability", index=True)
+
+    _partner_company_unique = models.Constraint(
+        "UNIQUE(partner_id, company_id)",
+        "A member has one line of figures per company.",
+    )
+
+    @api.model
+    def _fidelite_rebuild(self, as_of=None):
+        """Rebuild every member's figures and scores (the nightly job; safe to run again)."""
+        return member_kpis.rebuild(self.env, as_of=as_of)
+
+    @api.model
+    def _cron_fidelite_refresh(self):
+        member_kpis.rebuild(self.env, commit=True)
+
+    def action_open_member(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from ..services import member_kpis
+from .pos_common import PosOrderCase
+
+COMPARED = (
+    "first_visit",
+    "last_visit",
+    "visit_count",
+    "revenue",
+    "revenue_incl",
+    "margin",
+    "average_basket",
+    "mean_days_between",
+    "revenue_30",
+    "revenue_90",
+    "revenue_365",
+    "preferred_store_id",
+    "preferred_category_id",
+    "points_earned",
+    "points_spent",
+    "rewards_used",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestMemberKpis(PosOrderCase):
+    """Members' figures from real POS orders: by hand, incrementally and rebuilt, the same."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.beans.taxes_id = False
+        cls.today = fields.Date.today()
+        cls.lyon = cls.other_currency_config
+        cls.other = cls.env["res.partner"].create({"name": "Nour Benali"})
+        cls.prospect = cls.env["res.partner"].create({"name": "Inès Petit"})
+        cls.env["loyalty.card"].create({"program_id": cls.program.id, "partner_id": cls.prospect.id})
+
+    def place(self, customer, quantity, days_ago, store=None):
+        order = self.sync(self.order_data([(self.beans, quantity)], customer=customer))
+        moment = fields.Datetime.now() - timedelta(days=days_ago)
+        self.env.cr.execute(
+            "UPDATE pos_order SET date_order = %s, config_id = %s WHERE id = %s",
+            [moment, (store or self.config).id, order.id],
+        )
+        order.invalidate_recordset(["date_order", "config_id"])
+        return order
+
+    def refund(self, original, quantity, days_ago):
+        line = original.lines.filtered(lambda line: line.product_id == self.beans)
+        data = self.order_data([{"product": self.beans, "quantity": -quantity, "refunded_orderline_id": line.id}])
+        order = self.sync(data)
+        self.env.cr.execute(
+            "UPDATE pos_order SET date_order = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=days_ago), order.id],
+        )
+        order.invalidate_recordset(["date_order"])
+        return order
+
+    def history(self):
+        first = self.place(self.member, 1, 100)
+        self.place(self.member, 2, 40)
+        last = self.place(self.member, 3, 10, store=self.lyon)
+        self.refund(last, 1, 5)
+        self.place(self.other, 20, 200)
+        return first
+
+    def kpi(self, partner):
+        return self.env["fidelite.member.kpi"].search([("partner_id", "=", partner.id)])
+
+    def test_figures_match_a_hand_computation(self):
+        self.history()
+        run = self.env["fidelite.member.kpi"]._fidelite_rebuild()
+        self.assertEqual(run.state, "done")
+        self.assertIn("members:", run.log)
+        lou = self.kpi(self.member)
+        self.assertEqual(lou.first_visit, self.today - timedelta(days=100))
+        self.assertEqual(lou.last_visit, self.today - timedelta(days=10), "a refund is not a visit")
+        self.assertEqual(lou.visit_count, 3)
+        self.assertAlmostEqual(lou.revenue, 50.0)  # 10 + 20 + 30 - 10 refunded
+        self.assertAlmostEqual(lou.average_basket, 50.0 / 3)
+        self.assertAlmostEqual(lou.mean_days_between, 45.0)
+        self.assertAlmostEqual(lou.revenue_30, 20.0)  # the 30 € of 10 days ago, less the refund
+        self.assertAlmostEqual(lou.revenue_90, 40.0)
+        self.assertAlmostEqual(lou.revenue_365, 50.0)
+        self.assertEqual(lou.preferred_store_id, self.config, "two visits in the first store, one in Lyon")
+        self.assertEqual(lou.preferred_category_id, self.beans.categ_id)
+        self.assertEqual(lou.points_earned, 60.0, "points of the three purchases")
+        nour = self.kpi(self.other)
+        self.assertEqual((nour.visit_count, nour.revenue, nour.mean_days_between), (1, 200.0, 0.0))
+        ines = self.kpi(self.prospect)
+        self.assertEqual((ines.visit_count, ines.lifecycle, ines.rfm_code), (0, "prospect", False))
+        stores = self.env["fidelite.member.store.kpi"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual(
+            sorted((s.store_id.name, s.visit_count, s.revenue) for s in stores),
+            sorted([(self.config.name, 2, 30.0), (self.lyon.name, 1, 20.0)]),
+        )
+
+    def test_incremental_and_rebuilt_figures_are_the_same(self):
+        self.history()
+        self.env["fidelite.member.kpi"]._fidelite_rebuild()
+        rebuilt = {kpi.partner_id: {name: kpi[name] for name in COMPARED} for kpi in self.kpi(self.member | self.other)}
+        for table in ("fidelite_member_kpi", "fidelite_member_store_kpi", "fidelite_member_category_kpi"):
+            self.env.cr.execute(f"DELETE FROM {table}")
+        self.env.invalidate_all()
+        orders = self.env["pos.order"].search([("partner_id", "in", (self.member | self.other).ids)], order="id")
+        for order in orders:
+            member_kpis.record_order(order)
+        for kpi in self.kpi(self.member | self.other):
+            for name in COMPARED:
+                with self.subTest(member=kpi.partner_id.name, figure=name):
+                    if isinstance(kpi[name], float):
+                        self.assertAlmostEqual(kpi[name], rebuilt[kpi.partner_id][name], places=6)
+                    else:
+                        self.assertEqual(kpi[name], rebuilt[kpi.partner_id][name])
+
+    def test_a_paid_order_updates_the_figures_at_once(self):
+        self.sync(self.order_data([(self.beans, 4)]))
+        kpi = self.kpi(self.member)
+        self.assertEqual((kpi.visit_count, kpi.revenue, kpi.last_visit), (1, 40.0, self.today))
+        self.assertEqual(kpi.preferred_store_id, self.config)
+
+    def test_an_empty_database_refreshes_without_error(self):
+        self.env.cr.execute("UPDATE pos_order SET state = 'cancel'")
+        run = self.env["fidelite.member.kpi"]._fidelite_rebuild()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(set(self.env["fidelite.member.kpi"].search([]).mapped("lifecycle")), {"prospect"})
+        self.assertFalse(self.env["fidelite.cohort.cell"].search([]))
+
+    def test_cohort_retention(self):
+        self.history()
+        self.env["fidelite.member.kpi"]._fidelite_rebuild()
+        cells = self.env["fidelite.cohort.cell"].search([])
+        first_month = (self.today - timedelta(days=100)).replace(day=1)
+        lou_cohort = cells.filtered(lambda cell: cell.cohort == first_month)
+        self.assertEqual(lou_cohort.filtered(lambda cell: cell.months_after == 0).retention, 100.0)
+        self.assertTrue(all(cell.members <= cell.cohort_size for cell in cells))
