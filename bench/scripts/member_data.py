@@ -571,7 +571,10 @@ def _draw_orders(run, cum):
 
 
 def _draw_lines(run):
-    """``fid_line``: the lines (product, quantity, discount, amounts); ``fid_total``: their sums per order."""
+    """``fid_line``: the lines (product, quantity, discount, amounts); ``fid_total``: their sums per order.
+
+    Amounts are kept in cents (integers) until inserted: sums of integers are exact and cheap.
+    """
     prices = [p[1] for p in run.products]
     costs = [p[2] for p in run.products]
     rates = [p[3] for p in run.products]
@@ -580,9 +583,10 @@ def _draw_lines(run):
         """
         CREATE TEMP TABLE fid_line AS
         SELECT id, order_id, ts, p, qty, price, disc, NULL::bigint AS refunded,
-               round(qty * price * (1 - disc / 100), 2) AS subtotal,
-               round(round(qty * price * (1 - disc / 100), 2) * (1 + (%(rates)s::numeric[])[p]), 2) AS incl,
-               round(qty * (%(costs)s::numeric[])[p], 2) AS cost
+               (100 * round(qty * price * (1 - disc / 100), 2))::int AS subtotal,
+               (100 * round(round(qty * price * (1 - disc / 100), 2) * (1 + (%(rates)s::numeric[])[p]), 2))::int
+                   AS incl,
+               (100 * round(qty * (%(costs)s::numeric[])[p], 2))::int AS cost
           FROM (SELECT id, order_id, ts, p, qty, disc, (%(prices)s::numeric[])[p] AS price
                   FROM (SELECT o.lstart + j - 1 AS id, o.id AS order_id, o.ts,
                                1 + floor(%(nproducts)s * power(random(), 1.8))::int AS p,
@@ -601,9 +605,9 @@ def _draw_lines(run):
         """
         INSERT INTO fid_line (id, order_id, ts, p, qty, price, disc, refunded, subtotal, incl, cost)
         SELECT r.lstart, r.id, r.ts, l.p, -1, l.price, l.disc, l.id,
-               -round(l.price * (1 - l.disc / 100), 2),
-               -round(round(l.price * (1 - l.disc / 100), 2) * (1 + (%(rates)s::numeric[])[l.p]), 2),
-               -round((%(costs)s::numeric[])[l.p], 2)
+               -(100 * round(l.price * (1 - l.disc / 100), 2))::int,
+               -(100 * round(round(l.price * (1 - l.disc / 100), 2) * (1 + (%(rates)s::numeric[])[l.p]), 2))::int,
+               -(100 * round((%(costs)s::numeric[])[l.p], 2))::int
           FROM fid_order r
           JOIN fid_order o ON o.k = r.orig
           JOIN fid_line l ON l.id = o.lstart
@@ -627,7 +631,7 @@ def _insert_orders(run):
     """The POS orders, each with the sums of its lines, in their store's opened session."""
     order_columns = _columns(run.cr, "pos_order")
     optional = {
-        "margin": "t.untaxed - t.cost",
+        "margin": "(t.untaxed - t.cost) * 0.01",
         "fidelite_settled": "true",
         "source": "'pos'",
         "email": "p.email",
@@ -651,7 +655,7 @@ def _insert_orders(run):
                '00000000-0000-4000-8000-' || lpad(to_hex(o.id), 12, '0'), 'paid', o.ts,
                o.pid, (%(sessions)s::int[])[o.config], (%(configs)s::int[])[o.config], %(company)s, %(uid)s,
                (%(pricelists)s::int[])[o.config], (%(journals)s::int[])[o.config], 1,
-               t.total - t.untaxed, t.total, t.total, 0, o.is_refund, false, false, 1,
+               (t.total - t.untaxed) * 0.01, t.total * 0.01, t.total * 0.01, 0, o.is_refund, false, false, 1,
                %(uid)s, %(uid)s, o.ts, o.ts{"".join(", " + e for e in extra.values())}
           FROM fid_order o
           JOIN fid_total t ON t.order_id = o.id
@@ -675,9 +679,9 @@ def _insert_orders(run):
 def _insert_lines(run):
     line_columns = _columns(run.cr, "pos_order_line")
     optional = {
-        "total_cost": "l.cost",
+        "total_cost": "l.cost * 0.01",
         "is_total_cost_computed": "true",
-        "margin": "l.subtotal - l.cost",
+        "margin": "(l.subtotal - l.cost) * 0.01",
         "price_type": "'original'",
         "is_edited": "false",
         "is_reward_line": "false",
@@ -691,7 +695,7 @@ def _insert_lines(run):
             price_subtotal, price_subtotal_incl, refunded_orderline_id, uuid,
             create_uid, write_uid, create_date, write_date{"".join(", " + c for c in extra)})
         SELECT l.id, 'OL/' || l.id, l.order_id, %(company)s, (%(products)s::int[])[l.p], (%(pnames)s::text[])[l.p],
-               l.qty, l.price, l.disc, l.subtotal, l.incl, l.refunded,
+               l.qty, l.price, l.disc, l.subtotal * 0.01, l.incl * 0.01, l.refunded,
                '00000000-0000-4000-9000-' || lpad(to_hex(l.id), 12, '0'),
                %(uid)s, %(uid)s, l.ts, l.ts{"".join(", " + e for e in extra.values())}
           FROM fid_line l
@@ -714,7 +718,7 @@ def _insert_member_days(run):
     run.execute(
         """
         INSERT INTO fidelite_member_day (partner_id, company_id, day, revenue, revenue_untaxed, visits)
-        SELECT o.pid, %s, o.ts::date, sum(t.total), sum(t.untaxed), count(*) FILTER (WHERE t.total > 0)
+        SELECT o.pid, %s, o.ts::date, sum(t.total) * 0.01, sum(t.untaxed) * 0.01, count(*) FILTER (WHERE t.total > 0)
           FROM fid_order o JOIN fid_total t ON t.order_id = o.id
          GROUP BY o.pid, o.ts::date
          ORDER BY o.pid, o.ts::date
