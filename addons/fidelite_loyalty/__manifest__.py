@@ -18,11 +18,13 @@
         "views/fidelite_points_move_views.xml",
         "views/fidelite_reward_redemption_views.xml",
         "views/loyalty_card_views.xml",
+        "views/loyalty_program_views.xml",
         "views/res_partner_views.xml",
         "views/fidelite_tier_views.xml",
         "views/fidelite_rule_views.xml",
         "views/fidelite_member_kpi_views.xml",
         "views/fidelite_segment_views.xml",
+        "views/fidelite_coupon_rule_views.xml",
         "views/fidelite_menus.xml",
     ],
     "demo": [
@@ -36,5 +38,6 @@
             "fidelite_loyalty/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
 }

@@ -1,5 +1,6 @@
 from . import fidelite_birthday
 from . import fidelite_consent
+from . import fidelite_coupon_rule
 from . import fidelite_dependant
 from . import fidelite_member_day
 from . import fidelite_member_kpi
@@ -19,8 +20,10 @@ from . import fidelite_weekday
 from . import loyalty_card
 from . import loyalty_program
 from . import loyalty_reward
+from . import loyalty_rule
 from . import pos_config
 from . import pos_order
+from . import product_template
 from . import res_company
 from . import res_partner
 from . import sale_order

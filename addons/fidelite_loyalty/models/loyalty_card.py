@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import birthdays, card_codes, card_lookup, ledger, tiers
+from ..services import birthdays, card_codes, card_lookup, gift_cards, ledger, tiers
 
 MEDIA = [
     ("barcode_ean13", "Printed barcode (EAN-13)"),
@@ -70,10 +70,22 @@ class LoyaltyCard(models.Model):
         readonly=True,
         help="The earliest date on which some of the card's points may expire.",
     )
+    fidelite_coupon_rule_id = fields.Many2one(
+        "fidelite.coupon.rule",
+        string="Issued by coupon rule",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        ondelete="restrict",
+    )
 
     _fidelite_uid_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), fidelite_uid) WHERE fidelite_uid IS NOT NULL",
         "Another card of this company already has this UID.",
+    )
+    _fidelite_coupon_once_per_order = models.UniqueIndex(
+        "(source_pos_order_id, fidelite_coupon_rule_id) WHERE fidelite_coupon_rule_id IS NOT NULL",
+        "This rule already issued a coupon for this order.",
     )
 
     def _compute_fidelite_move_count(self):
@@ -153,6 +165,14 @@ class LoyaltyCard(models.Model):
             if not delta:
                 continue
             move_type = context.get("fidelite_move_type") or ("earn" if delta > 0 else "redeem")
+            pos_order_id = context.get("fidelite_pos_order_id")
+            pos_values = {}
+            if pos_order_id:  # a POS order's confirmation: once per order and card, however often replayed
+                pos_values = {
+                    "key": f"pos.order:{pos_order_id}:{card.id}:coupon",
+                    "pos_order_id": pos_order_id,
+                    "store_id": context.get("fidelite_store_id", False),
+                }
             ledger.post(
                 card,
                 delta,
@@ -161,6 +181,7 @@ class LoyaltyCard(models.Model):
                 reason=context.get("fidelite_reason"),
                 history=context.get("fidelite_history", False),
                 sale_order_id=context.get("fidelite_sale_order_id", False),
+                **pos_values,
             )
         return res
 
@@ -181,6 +202,15 @@ class LoyaltyCard(models.Model):
         """Find a usable card by any identifier (POS, portal, API); raises a clear error otherwise."""
         card, found_by = card_lookup.find_card(self.env, identifier, self.env.company)
         return card_lookup.describe(card, found_by)
+
+    @api.model
+    def fidelite_gift_card_balance(self, code):
+        """Balance, currency, expiry and state of the gift card printed with ``code`` (till, portal).
+
+        Unknown, blocked and expired codes raise a ``UserError`` saying so; limiting how often a
+        visitor may ask is the caller's job (the portal's).
+        """
+        return gift_cards.balance(self.env, code)
 
     @api.model
     def fidelite_activate(self, identifier, partner_id):

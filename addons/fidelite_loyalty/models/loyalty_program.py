@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..services import rules
+from ..services import gift_cards, rules
 
 
 class LoyaltyProgram(models.Model):
@@ -43,6 +43,18 @@ class LoyaltyProgram(models.Model):
     fidelite_points_expired = fields.Float(string="Points expired", compute="_compute_fidelite_liability")
     fidelite_breakage = fields.Float(
         string="Breakage (%)", compute="_compute_fidelite_liability", help="Points expired, out of the points issued."
+    )
+    fidelite_voucher_kind = fields.Selection(
+        [
+            (gift_cards.MULTI_PURPOSE, "Multi-purpose voucher (no VAT when sold)"),
+            (gift_cards.SINGLE_PURPOSE, "Single-purpose voucher (VAT when sold)"),
+        ],
+        string="Voucher type (EU VAT)",
+        default=gift_cards.MULTI_PURPOSE,
+        required=True,
+        help="Multi-purpose: the gift card can pay goods of any VAT rate; it is sold without VAT and "
+        "is a means of payment when spent, the goods keeping their VAT. Its products must carry no "
+        "taxes. Single-purpose: the VAT of what it pays is known when it is sold, and charged then.",
     )
     fidelite_referral_enabled = fields.Boolean(string="Referral")
     fidelite_referral_referrer_points = fields.Float(string="Points for the referrer")
@@ -113,6 +125,13 @@ class LoyaltyProgram(models.Model):
     def _compute_fidelite_has_rules(self):
         for program in self:
             program.fidelite_has_rules = bool(program.sudo().fidelite_rule_ids.filtered("active"))
+
+    def _fidelite_gift_card_ids(self):
+        return self.filtered(lambda program: program.program_type == "gift_card").ids
+
+    @api.constrains("fidelite_voucher_kind", "program_type", "rule_ids", "reward_ids")
+    def _check_fidelite_voucher_taxes(self):
+        gift_cards.check_voucher_taxes(self)
 
     @api.constrains("fidelite_expiry_policy", "fidelite_expiry_months")
     def _check_fidelite_expiry_months(self):

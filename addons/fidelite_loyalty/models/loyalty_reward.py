@@ -1,7 +1,7 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import reward_catalogue
+from ..services import gift_cards, reward_catalogue
 
 CATEGORIES = [
     ("discount", "Discount"),
@@ -110,3 +110,12 @@ class LoyaltyReward(models.Model):
             "fidelite_stock_limited",
             "fidelite_stock_left",
         ]
+
+    def _get_discount_product_values(self):
+        """The product paying with a multi-purpose gift card is a means of payment: no taxes."""
+        values = super()._get_discount_product_values()
+        for reward, vals in zip(self, values, strict=True):
+            program = reward.program_id
+            if program.program_type == "gift_card" and program.fidelite_voucher_kind == gift_cards.MULTI_PURPOSE:
+                vals["taxes_id"] = [Command.clear()]
+        return values

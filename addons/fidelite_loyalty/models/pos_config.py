@@ -1,8 +1,33 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class PosConfig(models.Model):
     _inherit = "pos.config"
+
+    fidelite_receipt_coupons = fields.Selection(
+        [("none", "None"), ("members", "For members"), ("all", "For every customer")],
+        string="Receipt coupons",
+        compute="_compute_fidelite_receipt_coupons",
+        help="Whether receipt coupon rules apply in this store, so that the till asks for their coupons.",
+    )
+
+    def _compute_fidelite_receipt_coupons(self):
+        rules = self.env["fidelite.coupon.rule"].sudo().search([("program_id", "!=", False)])
+        for config in self:
+            applicable = rules.filtered_domain(
+                [
+                    ("company_id", "=", config.company_id.id),
+                    "|",
+                    ("pos_config_ids", "=", False),
+                    ("pos_config_ids", "in", config.id),
+                ]
+            )
+            if not applicable:
+                config.fidelite_receipt_coupons = "none"
+            elif all(applicable.mapped("members_only")):
+                config.fidelite_receipt_coupons = "members"
+            else:
+                config.fidelite_receipt_coupons = "all"
 
     @api.model
     def _fidelite_load_demo_stores(self, stores):

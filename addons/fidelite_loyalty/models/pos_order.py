@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..services import pos_settlement
+from ..services import couponing, gift_cards, pos_settlement
 
 
 class PosOrder(models.Model):
@@ -24,7 +24,9 @@ class PosOrder(models.Model):
 
         The browser's points for those programs are dropped before Odoo applies them; the
         cards Odoo creates or links are then settled from the order lines, and the till gets
-        the server's balances back.
+        the server's balances back. The balances Odoo writes itself (gift cards sold or spent,
+        coupons) become movements linked to the order, keyed by order and card; the gift cards
+        the order sold are added to what the receipt prints.
         """
         coupon_data = {int(key): vals for key, vals in coupon_data.items()}
         programs = self.env["loyalty.program"].browse({vals["program_id"] for vals in coupon_data.values()})
@@ -35,7 +37,18 @@ class PosOrder(models.Model):
             if vals["program_id"] in server_computed.ids:
                 vals["points"] = 0
         new_cards = any(key < 0 for key in coupon_data)
-        result = super(PosOrder, self.with_context(fidelite_origin="pos")).confirm_coupon_programs(coupon_data)
+        gift_card_ids = [
+            key for key, vals in coupon_data.items() if vals["program_id"] in programs._fidelite_gift_card_ids()
+        ]
+        last_history = self.env["loyalty.history"].sudo().search([], order="id desc", limit=1).id
+        result = super(
+            PosOrder,
+            self.with_context(
+                fidelite_origin="pos", fidelite_pos_order_id=self.id, fidelite_store_id=self.config_id.id
+            ),
+        ).confirm_coupon_programs(coupon_data)
+        if gift_card_ids:
+            self._fidelite_after_gift_cards(gift_card_ids, coupon_data, last_history, result)
         if new_cards or not self.fidelite_settled:
             cards = pos_settlement.settle(self)
         else:  # settled when it was paid: send the till the balances of the cards it moved
@@ -54,4 +67,50 @@ class PosOrder(models.Model):
             )
             update["points"] = card.points
         result["coupon_updates"] = list(updates.values())
+        # the receipt prints Odoo's new coupons: the coupons of the receipt coupon rules join them
+        coupon_info = list(result.get("new_coupon_info") or [])
+        printed = {info["code"] for info in coupon_info}
+        coupon_info += [
+            couponing.receipt_info(coupon) for coupon in couponing.order_coupons(self) if coupon.code not in printed
+        ]
+        result["new_coupon_info"] = coupon_info
         return result
+
+    def _fidelite_after_gift_cards(self, gift_card_ids, coupon_data, last_history, result):
+        """Gift cards sold or spent: history in line with the balance, sold cards on the receipt."""
+        Card = self.env["loyalty.card"].sudo()
+        codes = [coupon_data[key].get("code") for key in gift_card_ids if coupon_data[key].get("code")]
+        cards = Card.browse([key for key in gift_card_ids if key > 0]).exists()
+        if codes:
+            cards |= Card.search([("code", "in", codes)])
+        gift_cards.reconcile_history(cards, last_history)
+        sold = Card.search([("source_pos_order_id", "=", self.id), ("program_id.program_type", "=", "gift_card")])
+        known = {info["code"] for info in result.get("new_coupon_info", [])}
+        result.setdefault("new_coupon_info", []).extend(
+            info for info in gift_cards.receipt_info(self, sold) if info["code"] not in known
+        )
+
+    def validate_coupon_programs(self, point_changes, new_codes):
+        """Odoo's checks before payment, and no expired gift card spent (its expiry is checked on use)."""
+        changes = {int(key): value for key, value in point_changes.items()}
+        cards = self.env["loyalty.card"].sudo().browse(list(changes)).exists()
+        expired = gift_cards.expired_in(cards, changes)
+        if expired:
+            return {
+                "successful": False,
+                "payload": {
+                    "message": self.env._(
+                        "Gift card %(card)s expired on %(date)s.",
+                        card=expired[0].code,
+                        date=fields.Date.to_string(expired[0].expiration_date),
+                    ),
+                    "removed_coupons": expired.ids,
+                },
+            }
+        return super().validate_coupon_programs(point_changes, new_codes)
+
+    def fidelite_receipt_coupons(self):
+        """The receipt coupons of the order, as the till prints them (``new_coupon_info``)."""
+        self.ensure_one()
+        self.check_access("read")
+        return [couponing.receipt_info(coupon) for coupon in couponing.order_coupons(self)]

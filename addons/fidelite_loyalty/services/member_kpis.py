@@ -317,7 +317,7 @@ def record_order(order, today=None):
         revenue, incl, store = order.amount_total - order.amount_tax, order.amount_total, order.config_id.id
         lines = [
             (
-                line.product_id.categ_id.id,
+                line.product_id.categ_id.id or None,
                 line.price_subtotal,
                 line.price_subtotal - line.total_cost if line.is_total_cost_computed else 0.0,
             )
@@ -328,7 +328,7 @@ def record_order(order, today=None):
         has_cost = "purchase_price" in order.order_line._fields
         lines = [
             (
-                line.product_id.categ_id.id,
+                line.product_id.categ_id.id or None,
                 line.price_subtotal,
                 line.price_subtotal - line.purchase_price * line.product_uom_qty if has_cost else 0.0,
             )

@@ -35,6 +35,7 @@ HORIZON_DAYS = 365
 
 
 def score_all(env, as_of):
+    env.flush_all()
     env.cr.execute(
         SQL(
             """
@@ -111,6 +112,7 @@ def score_all(env, as_of):
     _name_rfm_cells(env)
     _lifecycle(env, as_of)
     _quadrants(env)
+    env.invalidate_all()
 
 
 def _name_rfm_cells(env):
@@ -167,14 +169,14 @@ def _quadrants(env):
         """
         WITH medians AS (
             SELECT company_id,
-                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY revenue_365) AS current,
-                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY clv_predicted) AS potential
+                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY COALESCE(revenue_365, 0)) AS current,
+                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY COALESCE(clv_predicted, 0)) AS potential
               FROM fidelite_member_kpi WHERE visit_count > 0 GROUP BY company_id
         )
         UPDATE fidelite_member_kpi k SET quadrant = CASE
-                   WHEN k.revenue_365 > m.current AND k.clv_predicted > m.potential THEN 'desirable'
+                   WHEN COALESCE(k.revenue_365, 0) > m.current AND k.clv_predicted > m.potential THEN 'desirable'
                    WHEN k.clv_predicted > m.potential THEN 'underdeveloped'
-                   WHEN k.revenue_365 > m.current THEN 'mature'
+                   WHEN COALESCE(k.revenue_365, 0) > m.current THEN 'mature'
                    ELSE 'undesirable' END
           FROM medians m
          WHERE k.company_id = m.company_id AND k.visit_count > 0
@@ -184,6 +186,7 @@ def _quadrants(env):
 
 def snapshot(env, as_of):
     """Keep this month's scores of every member (the last refresh of the month wins)."""
+    env.flush_all()
     env.cr.execute(
         SQL(
             """

@@ -9,10 +9,10 @@ give back the points spent on refunded rewards.
 
 import logging
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
-from . import ledger, member_kpis, member_stats, pos_points, referral, reward_catalogue, rules, tiers
+from . import couponing, ledger, member_kpis, member_stats, pos_points, referral, reward_catalogue, rules, tiers
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ def settle(order):
                 _settle_card(order, program, card, sale_lines)
                 cards |= card
     cards |= settle_refund(order)
+    issue_coupons(order)
     if not order.fidelite_settled:
         member_stats.record_order(order)
         member_kpis.record_order(order)
@@ -63,6 +64,19 @@ def settle(order):
     for card in cards:
         tiers.promote(card)
     return cards
+
+
+def issue_coupons(order):
+    """The receipt coupons of the order; a coupon rule that fails never stops a paid order's sync."""
+    try:
+        with order.env.cr.savepoint():
+            return couponing.issue(order)
+    except (UserError, ValidationError) as error:
+        _logger.warning("POS order %s: receipt coupons not issued: %s", order.name, error)
+        order.message_post(
+            body=order.env._("Receipt coupons of order %(order)s not issued: %(error)s", order=order.name, error=error)
+        )
+        return order.env["loyalty.card"]
 
 
 def _settle_card(order, program, card, sale_lines):

@@ -14,3 +14,7 @@ from . import test_referral
 from . import test_reward_catalogue
 from . import test_member_kpis
 from . import test_member_scores
+from . import test_gift_cards
+from . import test_gift_card_tour
+from . import test_couponing
+from . import test_couponing_tour

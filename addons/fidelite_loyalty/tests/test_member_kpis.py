@@ -70,11 +70,11 @@ class TestMemberKpis(PosOrderCase):
         return first
 
     def kpi(self, partner):
-        return self.env["fidelite.member.kpi"].search([("partner_id", "=", partner.id)])
+        return self.env["fidelite.member.kpi"].sudo().search([("partner_id", "in", partner.ids)])
 
     def test_figures_match_a_hand_computation(self):
         self.history()
-        run = self.env["fidelite.member.kpi"]._fidelite_rebuild()
+        run = self.env["fidelite.member.kpi"].sudo()._fidelite_rebuild()
         self.assertEqual(run.state, "done")
         self.assertIn("members:", run.log)
         lou = self.kpi(self.member)
@@ -94,15 +94,15 @@ class TestMemberKpis(PosOrderCase):
         self.assertEqual((nour.visit_count, nour.revenue, nour.mean_days_between), (1, 200.0, 0.0))
         ines = self.kpi(self.prospect)
         self.assertEqual((ines.visit_count, ines.lifecycle, ines.rfm_code), (0, "prospect", False))
-        stores = self.env["fidelite.member.store.kpi"].search([("partner_id", "=", self.member.id)])
+        stores = self.env["fidelite.member.store.kpi"].sudo().search([("partner_id", "=", self.member.id)])
         self.assertEqual(
             sorted((s.store_id.name, s.visit_count, s.revenue) for s in stores),
-            sorted([(self.config.name, 2, 30.0), (self.lyon.name, 1, 20.0)]),
+            sorted([(self.config.name, 2, 20.0), (self.lyon.name, 1, 30.0)]),  # the refund was in the first
         )
 
     def test_incremental_and_rebuilt_figures_are_the_same(self):
         self.history()
-        self.env["fidelite.member.kpi"]._fidelite_rebuild()
+        self.env["fidelite.member.kpi"].sudo()._fidelite_rebuild()
         rebuilt = {kpi.partner_id: {name: kpi[name] for name in COMPARED} for kpi in self.kpi(self.member | self.other)}
         for table in ("fidelite_member_kpi", "fidelite_member_store_kpi", "fidelite_member_category_kpi"):
             self.env.cr.execute(f"DELETE FROM {table}")
@@ -126,15 +126,15 @@ class TestMemberKpis(PosOrderCase):
 
     def test_an_empty_database_refreshes_without_error(self):
         self.env.cr.execute("UPDATE pos_order SET state = 'cancel'")
-        run = self.env["fidelite.member.kpi"]._fidelite_rebuild()
+        run = self.env["fidelite.member.kpi"].sudo()._fidelite_rebuild()
         self.assertEqual(run.state, "done")
-        self.assertEqual(set(self.env["fidelite.member.kpi"].search([]).mapped("lifecycle")), {"prospect"})
-        self.assertFalse(self.env["fidelite.cohort.cell"].search([]))
+        self.assertEqual(set(self.env["fidelite.member.kpi"].sudo().search([]).mapped("lifecycle")), {"prospect"})
+        self.assertFalse(self.env["fidelite.cohort.cell"].sudo().search([]))
 
     def test_cohort_retention(self):
         self.history()
-        self.env["fidelite.member.kpi"]._fidelite_rebuild()
-        cells = self.env["fidelite.cohort.cell"].search([])
+        self.env["fidelite.member.kpi"].sudo()._fidelite_rebuild()
+        cells = self.env["fidelite.cohort.cell"].sudo().search([])
         first_month = (self.today - timedelta(days=100)).replace(day=1)
         lou_cohort = cells.filtered(lambda cell: cell.cohort == first_month)
         self.assertEqual(lou_cohort.filtered(lambda cell: cell.months_after == 0).retention, 100.0)

@@ -9,3 +9,4 @@ from . import fidelite_referral_wizard
 from . import fidelite_reward_claim_wizard
 from . import fidelite_segment_transition
 from . import fidelite_segment_transition_wizard
+from . import fidelite_coupon_rule_simulation
