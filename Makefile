@@ -5,8 +5,10 @@ ADDON ?=
 ARGS ?=
 LINT ?= 1
 NAMES ?=
+MEMBERS ?= 1000000
+LINES ?= 10000000
 
-.PHONY: setup doctor demo test lint bench i18n
+.PHONY: setup doctor demo test lint bench bench-data i18n
 
 setup:            ## install system packages and Python requirements
 	$(FID) setup
@@ -25,6 +27,9 @@ lint:             ## ruff, pylint-odoo, OCA checks
 
 bench:            ## run the benchmarks (make bench NAMES="install")
 	$(FID) bench $(NAMES)
+
+bench-data:       ## (re)create fidelite_bench_data with generated members and orders (MEMBERS=, LINES=)
+	$(FID) bench-data --members $(MEMBERS) --lines $(LINES)
 
 i18n:             ## refresh each addon's .pot and fr.po from the demo database (after make demo)
 	$(FID) i18n

@@ -21,7 +21,7 @@ def test_odoo_src_that_is_not_odoo_is_refused(tmp_path, monkeypatch):
         odoo_env.locate()
 
 
-@pytest.mark.parametrize("command", ["demo", "test", "bench"])
+@pytest.mark.parametrize("command", ["demo", "test", "bench", "bench-data"])
 def test_without_odoo_and_offline_one_clear_line(tmp_path, command):
     """No ODOO_SRC, no importable odoo, no network: the command stops with one line saying what to do."""
     venv = tmp_path / "venv"

@@ -1,4 +1,4 @@
-"""``python3 -m tools.fidelite_dev <command>``: setup, doctor, demo, test, lint, bench.
+"""``python3 -m tools.fidelite_dev <command>``: setup, doctor, demo, test, lint, bench, bench-data.
 
 The Makefile targets call these commands; see README.md.
 """
@@ -19,6 +19,7 @@ from .pgcluster import PgCluster, external_settings, free_port
 USER_CONF = REPO / "odoo.conf"
 DATA = REPO / ".data"
 DEMO_DB = "fidelite_demo"
+BENCH_DATA_DB = "fidelite_bench_data"
 
 
 def database_settings(stack, throwaway):
@@ -268,6 +269,40 @@ def cmd_bench(args):
         return bench.run_benchmarks(inst, settings, args.names)
 
 
+def cmd_bench_data(args):
+    """(Re)create ``fidelite_bench_data`` with fidelite_loyalty and fill it with the generator."""
+    import time
+
+    inst = locate()
+    generator = (bench.BENCH_DIR / "scripts" / "member_data.py").read_text()
+    with ExitStack() as stack:
+        settings, _cluster = database_settings(stack, throwaway=False)
+        conf = write_config(
+            DATA / "odoo-bench-data.conf",
+            inst,
+            settings,
+            BENCH_DATA_DB,
+            base_conf=USER_CONF,
+            extra={"data_dir": DATA / "filestore", "without_demo": "True"},
+        )
+        _drop_database(settings, BENCH_DATA_DB)
+        print(f"fidelite: installing fidelite_loyalty in a fresh database {BENCH_DATA_DB} ...", flush=True)
+        install(inst, conf, BENCH_DATA_DB, ("fidelite_loyalty",), logfile=DATA / "bench-data-install.log")
+        print(f"fidelite: generating {args.members:,} members and {args.lines:,} order lines ...", flush=True)
+        started = time.perf_counter()
+        call = (
+            f"result(generate(env, members={args.members}, lines={args.lines}, years={args.years}, "
+            f"stores={args.stores}, seed={args.seed}))"
+        )
+        summary = bench.odoo_script(inst, conf, BENCH_DATA_DB, f"{generator}\n{call}\n", timeout=4 * 3600, echo=True)
+        elapsed = time.perf_counter() - started
+    print(
+        f"fidelite: {BENCH_DATA_DB} ready: {summary['members']:,} members, {summary['orders']:,} orders, "
+        f"{summary['lines']:,} lines in {elapsed:.0f} s (generator {summary['seconds']:.0f} s)"
+    )
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="fidelite", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -291,6 +326,13 @@ def main(argv=None):
     p = sub.add_parser("bench", help="run the benchmarks (all, or the named ones)")
     p.add_argument("names", nargs="*")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("bench-data", help=f"(re)create {BENCH_DATA_DB} filled with generated members and orders")
+    p.add_argument("--members", type=int, default=1_000_000)
+    p.add_argument("--lines", type=int, default=10_000_000, help="POS order lines in all")
+    p.add_argument("--years", type=int, default=3)
+    p.add_argument("--stores", type=int, default=4)
+    p.add_argument("--seed", type=int, default=42)
+    p.set_defaults(func=cmd_bench_data)
     # pytest's own options (-k, -x...) start with "-": argparse leaves them to us
     args, unknown = parser.parse_known_args(argv)
     if unknown and args.command != "test":

@@ -10,6 +10,8 @@ Figures are printed as ``bench: <name> = <number> <unit>`` and written to
 import importlib.util
 import json
 import subprocess
+import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -19,6 +21,44 @@ from .odoo_run import REPO, install, write_config
 BENCH_DIR = REPO / "bench"
 RESULTS = REPO / ".bench" / "results.json"
 SCRIPT_MARK = "FIDELITE-BENCH-RESULT:"
+
+
+def odoo_script(inst, conf, dbname, code, timeout=3600, echo=False):
+    """Run ``code`` in ``odoo shell`` on ``dbname`` with ``conf``; return what it gave ``result()``.
+
+    The shell rolls back when the code ends: the code commits what it wants to keep.
+    """
+    prologue = f"import json as _json\ndef result(obj):\n    print({SCRIPT_MARK!r} + _json.dumps(obj), flush=True)\n"
+    cmd = [*inst.odoo_cmd(), "shell", "-c", str(conf), "-d", dbname, "--no-http", "--log-level=warn"]
+    found = None
+    with tempfile.TemporaryFile("w+") as stderr:
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True, env=inst.env()
+        )
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        output = []
+        try:
+            proc.stdin.write(prologue + code)
+            proc.stdin.close()
+            for line in proc.stdout:
+                if line.startswith(SCRIPT_MARK):
+                    found = json.loads(line[len(SCRIPT_MARK) :])
+                else:
+                    output.append(line)
+                    if echo:
+                        print(f"  {line.rstrip()}", flush=True)
+            proc.wait()
+        finally:
+            timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        stderr.seek(0)
+        errors = stderr.read()
+    if found is None:
+        raise ToolError(f"benchmark script on {dbname} gave no result:\n{(errors or ''.join(output))[-3000:]}")
+    return found
 
 
 class BenchContext:
@@ -46,33 +86,12 @@ class BenchContext:
         install(self.inst, self.conf(dbname), dbname, addons, logfile=self.workdir / f"{dbname}.log")
         return dbname, time.perf_counter() - started
 
-    def odoo_script(self, dbname, code, timeout=3600):
-        """Run ``code`` in ``odoo shell`` on ``dbname``; the code calls ``result(obj)`` once."""
-        prologue = (
-            f"import json as _json\ndef result(obj):\n    print({SCRIPT_MARK!r} + _json.dumps(obj), flush=True)\n"
-        )
-        proc = subprocess.run(
-            [
-                *self.inst.odoo_cmd(),
-                "shell",
-                "-c",
-                str(self.conf(dbname)),
-                "-d",
-                dbname,
-                "--no-http",
-                "--log-level=warn",
-            ],
-            input=prologue + code,
-            text=True,
-            capture_output=True,
-            env=self.inst.env(),
-            timeout=timeout,
-            check=False,
-        )
-        for line in proc.stdout.splitlines():
-            if line.startswith(SCRIPT_MARK):
-                return json.loads(line[len(SCRIPT_MARK) :])
-        raise ToolError(f"benchmark script on {dbname} gave no result:\n{(proc.stderr or proc.stdout)[-3000:]}")
+    def odoo_script(self, dbname, code, timeout=3600, echo=False):
+        """Run ``code`` in ``odoo shell`` on ``dbname``; the code calls ``result(obj)`` once.
+
+        With ``echo``, what the code prints (progress lines) is shown as it comes.
+        """
+        return odoo_script(self.inst, self.conf(dbname), dbname, code, timeout=timeout, echo=echo)
 
     def figure(self, name, value, unit):
         self.figures.append({"name": name, "value": round(value, 3), "unit": unit, "benchmark": self.name})
