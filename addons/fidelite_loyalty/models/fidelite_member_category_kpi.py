@@ -9,9 +9,9 @@ class FideliteMemberCategoryKpi(models.Model):
     _order = "revenue desc, id"
     _log_access = False
 
-    partner_id = fields.Many2one("res.partner", string="Member", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Member", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", string="Company", required=True, ondelete="cascade")
-    category_id = fields.Many2one("product.category", string="Category", index=True, ondelete="cascade")
+    category_id = fields.Many2one("product.category", string="Category", ondelete="cascade")
     revenue = fields.Float(string="Revenue (tax excl.)", aggregator="sum")
     margin = fields.Float(aggregator="sum")
     line_count = fields.Integer(string="Lines", aggregator="sum")

@@ -11,7 +11,7 @@ class FideliteMemberScoreHistory(models.Model):
     _order = "period desc, id"
     _log_access = False
 
-    partner_id = fields.Many2one("res.partner", string="Member", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Member", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", string="Company", required=True, ondelete="cascade")
     period = fields.Date(string="Month", required=True, index=True)
     rfm_segment_id = fields.Many2one("fidelite.rfm.segment", string="RFM segment", ondelete="set null")

@@ -9,9 +9,9 @@ class FideliteMemberStoreKpi(models.Model):
     _order = "visit_count desc, revenue desc, id"
     _log_access = False
 
-    partner_id = fields.Many2one("res.partner", string="Member", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Member", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", string="Company", required=True, ondelete="cascade")
-    store_id = fields.Many2one("pos.config", string="Store", index=True, ondelete="cascade")
+    store_id = fields.Many2one("pos.config", string="Store", ondelete="cascade")
     first_visit = fields.Date(string="First visit")
     last_visit = fields.Date(string="Last visit")
     visit_count = fields.Integer(string="Visits", aggregator="sum")

@@ -24,119 +24,169 @@ _logger = logging.getLogger(__name__)
 WINDOWS = (30, 90, 365)
 
 
-def step_categories(env, as_of):
-    env.cr.execute("DELETE FROM fidelite_member_category_kpi")
+def _sync(env, table, keys, columns, rows):
+    """Make ``table`` hold exactly ``rows``: rows gone are deleted, changed ones updated, new ones added.
+
+    Rows that did not change are not written (a nightly refresh rewrites only what moved), and
+    the table stays readable meanwhile. ``keys`` are the SQL expressions of its unique index.
+    """
+    env.cr.execute(SQL("CREATE TEMP TABLE fidelite_sync_rows ON COMMIT DROP AS %s", rows))
+    matches = SQL(" AND ").join(SQL("%s = %s", SQL(key % "r"), SQL(key % "t")) for key in keys)
+    env.cr.execute(
+        SQL(
+            "DELETE FROM %s t WHERE NOT EXISTS (SELECT 1 FROM fidelite_sync_rows r WHERE %s)",
+            SQL.identifier(table),
+            matches,
+        )
+    )
+    names = SQL(", ").join(SQL.identifier(column) for column in columns)
+    updated = [column for column in columns if column not in ("partner_id", "company_id")]
     env.cr.execute(
         SQL(
             """
-            INSERT INTO fidelite_member_category_kpi (partner_id, company_id, category_id, revenue, margin, line_count)
-            SELECT partner_id, company_id, category_id, revenue, margin, lines FROM (%s) lines
+            INSERT INTO %(table)s AS t (%(names)s) SELECT %(names)s FROM fidelite_sync_rows
+            ON CONFLICT (%(conflict)s) DO UPDATE SET %(sets)s
+             WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
             """,
-            lines_sql(env),
+            table=SQL.identifier(table),
+            names=names,
+            conflict=SQL(", ").join(SQL(key.replace("%s.", "")) for key in keys),
+            sets=SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in updated),
+            old=SQL(", ").join(SQL("t.%s", SQL.identifier(c)) for c in updated),
+            new=SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(c)) for c in updated),
         )
+    )
+    env.cr.execute("DROP TABLE fidelite_sync_rows")
+
+
+CATEGORY_KEYS = ("%s.partner_id", "%s.company_id", "COALESCE(%s.category_id, 0)")
+STORE_KEYS = ("%s.partner_id", "%s.company_id", "COALESCE(%s.store_id, 0)")
+MEMBER_KEYS = ("%s.partner_id", "%s.company_id")
+MEMBER_FIGURES = (
+    "partner_id",
+    "company_id",
+    "first_visit",
+    "last_visit",
+    "visit_count",
+    "revenue",
+    "revenue_incl",
+    "average_basket",
+    "mean_days_between",
+    "revenue_30",
+    "revenue_90",
+    "revenue_365",
+    "margin",
+    "preferred_store_id",
+    "preferred_category_id",
+    "points_earned",
+    "points_spent",
+    "points_expired",
+    "rewards_used",
+)
+
+
+def step_categories(env, as_of):
+    _sync(
+        env,
+        "fidelite_member_category_kpi",
+        CATEGORY_KEYS,
+        ("partner_id", "company_id", "category_id", "revenue", "margin", "line_count"),
+        SQL(
+            "SELECT partner_id, company_id, category_id, revenue, margin, lines::int AS line_count FROM (%s) lines",
+            lines_sql(env),
+        ),
     )
 
 
 def step_stores(env, as_of):
-    env.cr.execute("DELETE FROM fidelite_member_store_kpi")
-    env.cr.execute(
+    _sync(
+        env,
+        "fidelite_member_store_kpi",
+        STORE_KEYS,
+        ("partner_id", "company_id", "store_id", "first_visit", "last_visit", "visit_count", "revenue"),
         SQL(
             """
-            INSERT INTO fidelite_member_store_kpi
-                   (partner_id, company_id, store_id, first_visit, last_visit, visit_count, revenue)
-            SELECT partner_id, company_id, store_id, MIN(day) FILTER (WHERE visit = 1),
-                   MAX(day) FILTER (WHERE visit = 1), SUM(visit), SUM(revenue)
+            SELECT partner_id, company_id, store_id, MIN(day) FILTER (WHERE visit = 1) AS first_visit,
+                   MAX(day) FILTER (WHERE visit = 1) AS last_visit, SUM(visit)::int AS visit_count,
+                   SUM(revenue) AS revenue
               FROM (%s) orders
              GROUP BY 1, 2, 3
             """,
             orders_sql(env),
-        )
+        ),
     )
 
 
 def step_members(env, as_of):
-    """One row per member and company; the lifecycle stage (and since when) is carried over."""
-    env.cr.execute(
+    """One row per member and company (their scores are kept until the scoring step)."""
+    rows = SQL(
         """
-        CREATE TEMP TABLE fidelite_previous_stage ON COMMIT DROP AS
-        SELECT partner_id, company_id, lifecycle, lifecycle_since FROM fidelite_member_kpi
-        """
-    )
-    env.cr.execute("DELETE FROM fidelite_member_kpi")
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO fidelite_member_kpi
-                   (partner_id, company_id, first_visit, last_visit, visit_count, revenue, revenue_incl,
-                    average_basket, mean_days_between, revenue_30, revenue_90, revenue_365, margin,
-                    preferred_store_id, preferred_category_id, points_earned, points_spent, points_expired,
-                    rewards_used, lifecycle, lifecycle_since, create_uid, create_date, write_uid, write_date)
-            WITH figures AS (
-                SELECT partner_id, company_id, MIN(day) FILTER (WHERE visit = 1) AS first_visit,
-                       MAX(day) FILTER (WHERE visit = 1) AS last_visit, SUM(visit) AS visits,
-                       SUM(revenue) AS revenue, SUM(revenue_incl) AS revenue_incl, %(windows)s
-                  FROM (%(orders)s) orders
-                 GROUP BY 1, 2
-            ), members AS (
-                SELECT DISTINCT p.commercial_partner_id AS partner_id,
-                       COALESCE(c.company_id, pr.company_id) AS company_id
-                  FROM loyalty_card c
-                  JOIN loyalty_program pr ON pr.id = c.program_id AND pr.program_type = 'loyalty'
-                  JOIN res_partner p ON p.id = c.partner_id
-                 WHERE COALESCE(c.company_id, pr.company_id) IS NOT NULL
-            ), keys AS (
-                SELECT partner_id, company_id FROM figures UNION SELECT partner_id, company_id FROM members
-            ), margins AS (
-                SELECT partner_id, company_id, SUM(margin) AS margin FROM fidelite_member_category_kpi GROUP BY 1, 2
-            ), stores AS (
-                SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, store_id
-                  FROM fidelite_member_store_kpi WHERE store_id IS NOT NULL AND visit_count > 0
-                 ORDER BY partner_id, company_id, visit_count DESC, revenue DESC, store_id
-            ), categories AS (
-                SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, category_id
-                  FROM fidelite_member_category_kpi WHERE category_id IS NOT NULL AND revenue > 0
-                 ORDER BY partner_id, company_id, revenue DESC, category_id
-            ), points AS (
-                SELECT p.commercial_partner_id AS partner_id, m.company_id,
-                       COALESCE(SUM(m.points) FILTER (WHERE m.move_type = 'earn'), 0) AS earned,
-                       COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'redeem'), 0) AS spent,
-                       COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
-                  FROM fidelite_points_move m JOIN res_partner p ON p.id = m.partner_id
-                 GROUP BY 1, 2
-            ), rewards AS (
-                SELECT p.commercial_partner_id AS partner_id, r.company_id, COUNT(*) AS used
-                  FROM fidelite_reward_redemption r JOIN res_partner p ON p.id = r.partner_id
-                 WHERE r.state != 'cancelled'
-                 GROUP BY 1, 2
-            )
-            SELECT k.partner_id, k.company_id, f.first_visit, f.last_visit, COALESCE(f.visits, 0),
-                   COALESCE(f.revenue, 0), COALESCE(f.revenue_incl, 0),
-                   CASE WHEN f.visits > 0 THEN f.revenue / f.visits ELSE 0 END,
-                   CASE WHEN f.visits > 1 THEN (f.last_visit - f.first_visit)::float / (f.visits - 1) END,
-                   COALESCE(f.w30, 0), COALESCE(f.w90, 0), COALESCE(f.w365, 0), COALESCE(mg.margin, 0),
-                   s.store_id, c.category_id, COALESCE(pt.earned, 0), COALESCE(pt.spent, 0),
-                   COALESCE(pt.expired, 0), COALESCE(rw.used, 0), prev.lifecycle, prev.lifecycle_since,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM keys k
-              LEFT JOIN figures f USING (partner_id, company_id)
-              LEFT JOIN margins mg USING (partner_id, company_id)
-              LEFT JOIN stores s USING (partner_id, company_id)
-              LEFT JOIN categories c USING (partner_id, company_id)
-              LEFT JOIN points pt USING (partner_id, company_id)
-              LEFT JOIN rewards rw USING (partner_id, company_id)
-              LEFT JOIN fidelite_previous_stage prev USING (partner_id, company_id)
-            """,
-            windows=SQL(
-                "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w30, "
-                "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w90, "
-                "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w365",
-                *(fields.Date.subtract(as_of, days=days) for days in WINDOWS),
-            ),
-            orders=orders_sql(env),
-            uid=env.uid,
+        WITH figures AS (
+            SELECT partner_id, company_id, MIN(day) FILTER (WHERE visit = 1) AS first_visit,
+                   MAX(day) FILTER (WHERE visit = 1) AS last_visit, SUM(visit) AS visits,
+                   SUM(revenue) AS revenue, SUM(revenue_incl) AS revenue_incl, %(windows)s
+              FROM (%(orders)s) orders
+             GROUP BY 1, 2
+        ), members AS (
+            SELECT DISTINCT p.commercial_partner_id AS partner_id,
+                   COALESCE(c.company_id, pr.company_id) AS company_id
+              FROM loyalty_card c
+              JOIN loyalty_program pr ON pr.id = c.program_id AND pr.program_type = 'loyalty'
+              JOIN res_partner p ON p.id = c.partner_id
+             WHERE COALESCE(c.company_id, pr.company_id) IS NOT NULL
+        ), keys AS (
+            SELECT partner_id, company_id FROM figures UNION SELECT partner_id, company_id FROM members
+        ), margins AS (
+            SELECT partner_id, company_id, SUM(margin) AS margin FROM fidelite_member_category_kpi GROUP BY 1, 2
+        ), stores AS (
+            SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, store_id
+              FROM fidelite_member_store_kpi WHERE store_id IS NOT NULL AND visit_count > 0
+             ORDER BY partner_id, company_id, visit_count DESC, revenue DESC, store_id
+        ), categories AS (
+            SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, category_id
+              FROM fidelite_member_category_kpi WHERE category_id IS NOT NULL AND revenue > 0
+             ORDER BY partner_id, company_id, revenue DESC, category_id
+        ), points AS (
+            SELECT p.commercial_partner_id AS partner_id, m.company_id,
+                   COALESCE(SUM(m.points) FILTER (WHERE m.move_type = 'earn'), 0) AS earned,
+                   COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'redeem'), 0) AS spent,
+                   COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
+              FROM fidelite_points_move m JOIN res_partner p ON p.id = m.partner_id
+             GROUP BY 1, 2
+        ), rewards AS (
+            SELECT p.commercial_partner_id AS partner_id, r.company_id, COUNT(*) AS used
+              FROM fidelite_reward_redemption r JOIN res_partner p ON p.id = r.partner_id
+             WHERE r.state != 'cancelled'
+             GROUP BY 1, 2
         )
+        SELECT k.partner_id, k.company_id, f.first_visit, f.last_visit,
+               COALESCE(f.visits, 0)::int AS visit_count,
+               COALESCE(f.revenue, 0) AS revenue, COALESCE(f.revenue_incl, 0) AS revenue_incl,
+               CASE WHEN f.visits > 0 THEN f.revenue / f.visits ELSE 0 END AS average_basket,
+               CASE WHEN f.visits > 1 THEN (f.last_visit - f.first_visit)::float / (f.visits - 1) END
+                   AS mean_days_between,
+               COALESCE(f.w30, 0) AS revenue_30, COALESCE(f.w90, 0) AS revenue_90,
+               COALESCE(f.w365, 0) AS revenue_365, COALESCE(mg.margin, 0) AS margin,
+               s.store_id AS preferred_store_id, c.category_id AS preferred_category_id,
+               COALESCE(pt.earned, 0) AS points_earned, COALESCE(pt.spent, 0) AS points_spent,
+               COALESCE(pt.expired, 0) AS points_expired, COALESCE(rw.used, 0)::int AS rewards_used
+          FROM keys k
+          LEFT JOIN figures f USING (partner_id, company_id)
+          LEFT JOIN margins mg USING (partner_id, company_id)
+          LEFT JOIN stores s USING (partner_id, company_id)
+          LEFT JOIN categories c USING (partner_id, company_id)
+          LEFT JOIN points pt USING (partner_id, company_id)
+          LEFT JOIN rewards rw USING (partner_id, company_id)
+        """,
+        windows=SQL(
+            "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w30, "
+            "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w90, "
+            "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w365",
+            *(fields.Date.subtract(as_of, days=days) for days in WINDOWS),
+        ),
+        orders=orders_sql(env),
     )
-    env.cr.execute("DROP TABLE fidelite_previous_stage")
+    _sync(env, "fidelite_member_kpi", MEMBER_KEYS, MEMBER_FIGURES, rows)
 
 
 STEPS = [
@@ -231,14 +281,14 @@ def record_order(order, today=None):
             INSERT INTO fidelite_member_kpi AS k
                    (partner_id, company_id, first_visit, last_visit, visit_count, revenue, revenue_incl, margin,
                     revenue_30, revenue_90, revenue_365, average_basket, points_earned, points_spent,
-                    points_expired, rewards_used, create_uid, create_date, write_uid, write_date)
+                    points_expired, rewards_used)
             SELECT o.partner_id, o.company_id, CASE WHEN o.visit = 1 THEN o.day END,
                    CASE WHEN o.visit = 1 THEN o.day END, o.visit, o.revenue, o.revenue_incl,
                    COALESCE((SELECT SUM(margin) FROM (%(lines)s) lines), 0),
                    CASE WHEN o.day > %(d30)s THEN o.revenue ELSE 0 END,
                    CASE WHEN o.day > %(d90)s THEN o.revenue ELSE 0 END,
                    CASE WHEN o.day > %(d365)s THEN o.revenue ELSE 0 END,
-                   0, 0, 0, 0, 0, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                   0, 0, 0, 0, 0
               FROM (%(orders)s) o
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                    first_visit = LEAST(k.first_visit, EXCLUDED.first_visit),
@@ -249,14 +299,12 @@ def record_order(order, today=None):
                    margin = k.margin + EXCLUDED.margin,
                    revenue_30 = k.revenue_30 + EXCLUDED.revenue_30,
                    revenue_90 = k.revenue_90 + EXCLUDED.revenue_90,
-                   revenue_365 = k.revenue_365 + EXCLUDED.revenue_365,
-                   write_date = EXCLUDED.write_date;
+                   revenue_365 = k.revenue_365 + EXCLUDED.revenue_365;
 
             %(derived)s
             """,
             lines=lines_sql(env, **ids),
             orders=orders_sql(env, **ids),
-            uid=env.uid,
             derived=_derived_sql(order.partner_id.commercial_partner_id, order.company_id),
             **windows,
         )

@@ -35,106 +35,78 @@ HORIZON_DAYS = 365
 
 
 def score_all(env, as_of):
+    """Score every member at once: one UPDATE, rows whose scores did not change are left alone."""
     env.flush_all()
     env.cr.execute(
         SQL(
             """
-            WITH rates AS (
-                SELECT company_id, AVG(rate) AS mean, VAR_SAMP(rate) AS var,
-                       AVG(average_basket) AS basket,
-                       SUM(margin) / NULLIF(SUM(revenue), 0) AS margin_rate
-                  FROM (SELECT company_id, average_basket, margin, revenue,
-                               (visit_count - 1)::float / GREATEST(%(as_of)s - first_visit, 1) AS rate
-                          FROM fidelite_member_kpi WHERE visit_count > 0) r
-                 GROUP BY company_id
-            ), priors AS (
-                SELECT company_id, basket, COALESCE(NULLIF(margin_rate, 0), 1) AS margin_rate,
-                       CASE WHEN var > 0 AND mean > 0 THEN mean * mean / var ELSE 1 END AS r,
-                       CASE WHEN var > 0 AND mean > 0 THEN mean / var
-                            WHEN mean > 0 THEN 1 / mean ELSE 365 END AS alpha
-                  FROM rates
-            ), ranked AS (
-                SELECT k.id, k.company_id,
-                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (by_company ORDER BY k.last_visit)))::int AS r,
-                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (by_company ORDER BY k.visit_count)))::int AS f,
-                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (by_company ORDER BY k.revenue)))::int AS m,
-                       SUM(k.revenue) OVER (PARTITION BY k.company_id ORDER BY k.revenue DESC)
-                         - SUM(k.revenue) OVER (PARTITION BY k.company_id, k.revenue) AS revenue_before,
-                       SUM(GREATEST(k.revenue, 0)) OVER (PARTITION BY k.company_id) AS revenue_total,
+            WITH buyers AS (
+                SELECT k.id, k.company_id, k.visit_count, k.first_visit, k.last_visit, k.revenue,
+                       COALESCE(k.revenue_365, 0) AS revenue_365, k.margin, k.average_basket,
                        (k.visit_count - 1)::float AS x,
                        (k.last_visit - k.first_visit)::float AS t_x,
                        GREATEST(%(as_of)s - k.first_visit, 0)::float AS big_t
                   FROM fidelite_member_kpi k
                  WHERE k.visit_count > 0 AND k.last_visit IS NOT NULL
-                WINDOW by_company AS (PARTITION BY k.company_id)
-            ), predicted AS (
-                SELECT ranked.*, p.margin_rate, p.basket,
-                       1.0 / (1.0 + (%(a)s / (%(b)s + x))
-                              * EXP(LEAST(50, (p.r + x) * LN((p.alpha + big_t) / (p.alpha + t_x))))) AS p_alive,
-                       (p.r + x) / (p.alpha + big_t) AS rate
-                  FROM ranked JOIN priors p USING (company_id)
-            )
-            UPDATE fidelite_member_kpi k SET
-                   scored_on = %(as_of)s,
-                   recency_days = %(as_of)s - k.last_visit,
-                   r_score = s.r, f_score = s.f, m_score = s.m,
-                   rfm_code = s.r::text || s.f::text || s.m::text,
-                   abc_class = CASE WHEN k.revenue <= 0 THEN 'c'
-                                    WHEN s.revenue_before < c.fidelite_abc_a_share / 100.0 * s.revenue_total THEN 'a'
-                                    WHEN s.revenue_before < c.fidelite_abc_b_share / 100.0 * s.revenue_total THEN 'b'
-                                    ELSE 'c' END,
-                   clv_historical = CASE WHEN k.margin != 0 THEN k.margin ELSE k.revenue END,
-                   p_alive = s.p_alive,
-                   expected_visits = s.p_alive * s.rate * %(horizon)s,
-                   clv_predicted = s.p_alive * s.rate * %(horizon)s
-                        * (%(shrink)s * COALESCE(s.basket, 0) + k.visit_count * k.average_basket)
-                        / (%(shrink)s + k.visit_count)
-                        * CASE WHEN k.margin != 0 AND k.revenue > 0 THEN k.margin / k.revenue ELSE s.margin_rate END
-              FROM predicted s, res_company c
-             WHERE k.id = s.id AND c.id = k.company_id
-            """,
-            as_of=as_of,
-            a=DROPOUT_A,
-            b=DROPOUT_B,
-            shrink=SPEND_SHRINK,
-            horizon=HORIZON_DAYS,
-        )
-    )
-    # members without purchases keep no scores
-    env.cr.execute(
-        """
-        UPDATE fidelite_member_kpi SET r_score = NULL, f_score = NULL, m_score = NULL, rfm_code = NULL,
-               abc_class = NULL, recency_days = NULL, p_alive = NULL, expected_visits = 0, clv_predicted = 0,
-               clv_historical = 0, quadrant = NULL, rfm_segment_id = NULL
-         WHERE visit_count = 0 OR last_visit IS NULL
-        """
-    )
-    _name_rfm_cells(env)
-    _lifecycle(env, as_of)
-    _quadrants(env)
-    env.invalidate_all()
-
-
-def _name_rfm_cells(env):
-    env.cr.execute(
-        """
-        UPDATE fidelite_member_kpi k SET rfm_segment_id = (
-               SELECT s.id FROM fidelite_rfm_segment s
-                WHERE s.active AND k.r_score BETWEEN s.r_min AND s.r_max
-                  AND ROUND((k.f_score + k.m_score) / 2.0) BETWEEN s.fm_min AND s.fm_max
-                ORDER BY s.sequence, s.id LIMIT 1)
-         WHERE k.r_score IS NOT NULL
-        """
-    )
-
-
-def _lifecycle(env, as_of):
-    env.cr.execute(
-        SQL(
-            """
-            WITH staged AS (
-                SELECT k.id, k.lifecycle AS previous, k.lifecycle_since,
-                       CASE WHEN k.visit_count = 0 OR k.last_visit IS NULL THEN 'prospect'
+            ), priors AS (
+                SELECT company_id, AVG(average_basket) AS basket,
+                       COALESCE(NULLIF(SUM(margin) / NULLIF(SUM(revenue), 0), 0), 1) AS margin_rate,
+                       AVG(x / GREATEST(big_t, 1)) AS mean, VAR_SAMP(x / GREATEST(big_t, 1)) AS var
+                  FROM buyers GROUP BY company_id
+            ), fitted AS (
+                SELECT company_id, basket, margin_rate,
+                       CASE WHEN var > 0 AND mean > 0 THEN mean * mean / var ELSE 1 END AS r,
+                       CASE WHEN var > 0 AND mean > 0 THEN mean / var
+                            WHEN mean > 0 THEN 1 / mean ELSE 365 END AS alpha
+                  FROM priors
+            ), scored AS (
+                SELECT b.*,
+                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (by_company ORDER BY b.last_visit)))::int AS r_score,
+                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (by_company ORDER BY b.visit_count)))::int AS f_score,
+                       LEAST(5, 1 + FLOOR(5 * PERCENT_RANK() OVER (by_company ORDER BY b.revenue)))::int AS m_score,
+                       SUM(b.revenue) OVER (by_company ORDER BY b.revenue DESC)
+                         - SUM(b.revenue) OVER (PARTITION BY b.company_id, b.revenue) AS revenue_before,
+                       SUM(GREATEST(b.revenue, 0)) OVER by_company AS revenue_total,
+                       1.0 / (1.0 + (%(a)s / (%(b)s + b.x))
+                              * EXP(LEAST(50, (f.r + b.x) * LN((f.alpha + b.big_t) / (f.alpha + b.t_x)))))
+                           AS p_alive,
+                       (f.r + b.x) / (f.alpha + b.big_t) AS rate,
+                       (%(shrink)s * COALESCE(f.basket, 0) + b.visit_count * b.average_basket)
+                           / (%(shrink)s + b.visit_count)
+                         * CASE WHEN b.margin != 0 AND b.revenue > 0 THEN b.margin / b.revenue ELSE f.margin_rate END
+                           AS value_per_visit
+                  FROM buyers b JOIN fitted f USING (company_id)
+                WINDOW by_company AS (PARTITION BY b.company_id)
+            ), valued AS (
+                SELECT s.*, s.p_alive * s.rate * %(horizon)s AS expected_visits,
+                       s.p_alive * s.rate * %(horizon)s * s.value_per_visit AS clv_predicted
+                  FROM scored s
+            ), medians AS (
+                SELECT company_id,
+                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY revenue_365) AS current,
+                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY clv_predicted) AS potential
+                  FROM valued GROUP BY company_id
+            ), final AS (
+                SELECT k.id,
+                       v.r_score, v.f_score, v.m_score,
+                       v.r_score::text || v.f_score::text || v.m_score::text AS rfm_code,
+                       cell.id AS rfm_segment_id,
+                       CASE WHEN v.id IS NULL THEN NULL
+                            WHEN k.revenue <= 0 THEN 'c'
+                            WHEN v.revenue_before < c.fidelite_abc_a_share / 100.0 * v.revenue_total THEN 'a'
+                            WHEN v.revenue_before < c.fidelite_abc_b_share / 100.0 * v.revenue_total THEN 'b'
+                            ELSE 'c' END AS abc_class,
+                       CASE WHEN v.id IS NULL THEN 0 WHEN k.margin != 0 THEN k.margin ELSE k.revenue END
+                           AS clv_historical,
+                       v.p_alive, COALESCE(v.expected_visits, 0) AS expected_visits,
+                       COALESCE(v.clv_predicted, 0) AS clv_predicted,
+                       CASE WHEN v.id IS NULL THEN NULL
+                            WHEN v.revenue_365 > m.current AND v.clv_predicted > m.potential THEN 'desirable'
+                            WHEN v.clv_predicted > m.potential THEN 'underdeveloped'
+                            WHEN v.revenue_365 > m.current THEN 'mature'
+                            ELSE 'undesirable' END AS quadrant,
+                       k.lifecycle AS previous, k.lifecycle_since,
+                       CASE WHEN v.id IS NULL THEN 'prospect'
                             WHEN %(as_of)s - k.last_visit > c.fidelite_lost_days THEN 'lost'
                             WHEN %(as_of)s - k.last_visit > c.fidelite_lapsed_days THEN 'lapsed'
                             WHEN %(as_of)s - k.last_visit
@@ -143,49 +115,46 @@ def _lifecycle(env, as_of):
                             WHEN %(as_of)s - k.first_visit < c.fidelite_new_days THEN 'new'
                             ELSE 'active' END AS stage,
                        c.fidelite_new_days AS won_back_days
-                  FROM fidelite_member_kpi k JOIN res_company c ON c.id = k.company_id
+                  FROM fidelite_member_kpi k
+                  JOIN res_company c ON c.id = k.company_id
+                  LEFT JOIN valued v ON v.id = k.id
+                  LEFT JOIN medians m ON m.company_id = k.company_id
+                  LEFT JOIN LATERAL (
+                        SELECT s.id FROM fidelite_rfm_segment s
+                         WHERE s.active AND v.r_score BETWEEN s.r_min AND s.r_max
+                           AND ROUND((v.f_score + v.m_score) / 2.0) BETWEEN s.fm_min AND s.fm_max
+                         ORDER BY s.sequence, s.id LIMIT 1) cell ON TRUE
             ), decided AS (
-                SELECT id, previous, lifecycle_since,
-                       CASE WHEN stage IN ('active', 'new') AND previous IN ('lapsed', 'lost') THEN 'won_back'
-                            WHEN stage IN ('active', 'new') AND previous = 'won_back'
-                                 AND %(as_of)s - lifecycle_since < won_back_days THEN 'won_back'
-                            ELSE stage END AS stage
-                  FROM staged
+                SELECT f.*,
+                       CASE WHEN f.stage IN ('active', 'new') AND f.previous IN ('lapsed', 'lost') THEN 'won_back'
+                            WHEN f.stage IN ('active', 'new') AND f.previous = 'won_back'
+                                 AND %(as_of)s - f.lifecycle_since < f.won_back_days THEN 'won_back'
+                            ELSE f.stage END AS lifecycle
+                  FROM final f
             )
             UPDATE fidelite_member_kpi k SET
-                   lifecycle = d.stage,
-                   lifecycle_since = CASE WHEN d.previous IS DISTINCT FROM d.stage OR d.lifecycle_since IS NULL
+                   scored_on = %(as_of)s,
+                   r_score = d.r_score, f_score = d.f_score, m_score = d.m_score, rfm_code = d.rfm_code,
+                   rfm_segment_id = d.rfm_segment_id, abc_class = d.abc_class,
+                   clv_historical = d.clv_historical, p_alive = d.p_alive, expected_visits = d.expected_visits,
+                   clv_predicted = d.clv_predicted, quadrant = d.quadrant, lifecycle = d.lifecycle,
+                   lifecycle_since = CASE WHEN d.previous IS DISTINCT FROM d.lifecycle OR d.lifecycle_since IS NULL
                                           THEN %(as_of)s ELSE d.lifecycle_since END
               FROM decided d
              WHERE k.id = d.id
             """,
             as_of=as_of,
+            a=DROPOUT_A,
+            b=DROPOUT_B,
+            shrink=SPEND_SHRINK,
+            horizon=HORIZON_DAYS,
         )
     )
-
-
-def _quadrants(env):
-    env.cr.execute(
-        """
-        WITH medians AS (
-            SELECT company_id,
-                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY COALESCE(revenue_365, 0)) AS current,
-                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY COALESCE(clv_predicted, 0)) AS potential
-              FROM fidelite_member_kpi WHERE visit_count > 0 GROUP BY company_id
-        )
-        UPDATE fidelite_member_kpi k SET quadrant = CASE
-                   WHEN COALESCE(k.revenue_365, 0) > m.current AND k.clv_predicted > m.potential THEN 'desirable'
-                   WHEN k.clv_predicted > m.potential THEN 'underdeveloped'
-                   WHEN COALESCE(k.revenue_365, 0) > m.current THEN 'mature'
-                   ELSE 'undesirable' END
-          FROM medians m
-         WHERE k.company_id = m.company_id AND k.visit_count > 0
-        """
-    )
+    env.invalidate_all()
 
 
 def snapshot(env, as_of):
-    """Keep this month's scores of every member (the last refresh of the month wins)."""
+    """Keep every member's scores as the first refresh of the month found them (one row a month)."""
     env.flush_all()
     env.cr.execute(
         SQL(
@@ -197,10 +166,7 @@ def snapshot(env, as_of):
                    lifecycle, abc_class, quadrant, revenue_365, clv_predicted
               FROM fidelite_member_kpi
              WHERE lifecycle != 'prospect'
-            ON CONFLICT (partner_id, company_id, period) DO UPDATE SET
-                   rfm_segment_id = EXCLUDED.rfm_segment_id, rfm_code = EXCLUDED.rfm_code,
-                   lifecycle = EXCLUDED.lifecycle, abc_class = EXCLUDED.abc_class, quadrant = EXCLUDED.quadrant,
-                   revenue_365 = EXCLUDED.revenue_365, clv_predicted = EXCLUDED.clv_predicted
+            ON CONFLICT (partner_id, company_id, period) DO NOTHING
             """,
             as_of=as_of,
         )
