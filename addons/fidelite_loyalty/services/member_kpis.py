@@ -221,6 +221,9 @@ def rebuild(env, as_of=None, commit=False):
             env.cr.commit()
         started = time.perf_counter()
         env.flush_all()
+        # aggregates over every order fit in memory instead of spilling to disk
+        work_mem = env["ir.config_parameter"].get_param("fidelite_loyalty.refresh_work_mem", "512MB")
+        env.cr.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         step(env, as_of)
         env.invalidate_all()
         seconds = time.perf_counter() - started
