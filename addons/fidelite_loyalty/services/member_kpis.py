@@ -248,51 +248,50 @@ def rebuild(env, as_of=None, commit=False):
 def record_order(order, today=None):
     """Add a paid POS order or a confirmed sales order to its member's figures.
 
-    The order's rows come from the same queries as the rebuild's; four statements in one round
-    trip: the member's categories, store and figures, then what derives from them.
+    The order's rows come from the same queries as the rebuild's, read once: one statement
+    adds them to the member's categories, store and figures, a second one derives the rest.
     """
-    if not order.partner_id:
-        return
     env = order.env
     today = today or fields.Date.today()
     ids = {"pos_ids": [], "sale_ids": []}
     ids["pos_ids" if order._name == "pos.order" else "sale_ids"] = order.ids
-    for model in ("pos.order", "pos.order.line", "sale.order", "sale.order.line", "fidelite.points.move"):
+    for model in ("pos.order", "pos.order.line", "sale.order", "sale.order.line"):
         env[model].flush_model()
-    env["fidelite.reward.redemption"].flush_model()
     windows = {f"d{days}": fields.Date.subtract(today, days=days) for days in WINDOWS}
     env.cr.execute(
         SQL(
             """
-            INSERT INTO fidelite_member_category_kpi AS c
-                   (partner_id, company_id, category_id, revenue, margin, line_count)
-            SELECT partner_id, company_id, category_id, revenue, margin, lines FROM (%(lines)s) lines
-            ON CONFLICT (partner_id, company_id, COALESCE(category_id, 0)) DO UPDATE SET
-                   revenue = c.revenue + EXCLUDED.revenue, margin = c.margin + EXCLUDED.margin,
-                   line_count = c.line_count + EXCLUDED.line_count;
-
-            INSERT INTO fidelite_member_store_kpi AS s
-                   (partner_id, company_id, store_id, first_visit, last_visit, visit_count, revenue)
-            SELECT partner_id, company_id, store_id, CASE WHEN visit = 1 THEN day END,
-                   CASE WHEN visit = 1 THEN day END, visit, revenue
-              FROM (%(orders)s) orders
-            ON CONFLICT (partner_id, company_id, COALESCE(store_id, 0)) DO UPDATE SET
-                   first_visit = LEAST(s.first_visit, EXCLUDED.first_visit),
-                   last_visit = GREATEST(s.last_visit, EXCLUDED.last_visit),
-                   visit_count = s.visit_count + EXCLUDED.visit_count, revenue = s.revenue + EXCLUDED.revenue;
-
+            WITH o AS MATERIALIZED (%(orders)s), l AS MATERIALIZED (%(lines)s),
+            categories AS (
+                INSERT INTO fidelite_member_category_kpi AS c
+                       (partner_id, company_id, category_id, revenue, margin, line_count)
+                SELECT partner_id, company_id, category_id, revenue, margin, lines FROM l
+                ON CONFLICT (partner_id, company_id, COALESCE(category_id, 0)) DO UPDATE SET
+                       revenue = c.revenue + EXCLUDED.revenue, margin = c.margin + EXCLUDED.margin,
+                       line_count = c.line_count + EXCLUDED.line_count
+            ), stores AS (
+                INSERT INTO fidelite_member_store_kpi AS s
+                       (partner_id, company_id, store_id, first_visit, last_visit, visit_count, revenue)
+                SELECT partner_id, company_id, store_id, CASE WHEN visit = 1 THEN day END,
+                       CASE WHEN visit = 1 THEN day END, visit, revenue
+                  FROM o
+                ON CONFLICT (partner_id, company_id, COALESCE(store_id, 0)) DO UPDATE SET
+                       first_visit = LEAST(s.first_visit, EXCLUDED.first_visit),
+                       last_visit = GREATEST(s.last_visit, EXCLUDED.last_visit),
+                       visit_count = s.visit_count + EXCLUDED.visit_count, revenue = s.revenue + EXCLUDED.revenue
+            )
             INSERT INTO fidelite_member_kpi AS k
                    (partner_id, company_id, first_visit, last_visit, visit_count, revenue, revenue_incl, margin,
                     revenue_30, revenue_90, revenue_365, average_basket, points_earned, points_spent,
                     points_expired, rewards_used)
             SELECT o.partner_id, o.company_id, CASE WHEN o.visit = 1 THEN o.day END,
                    CASE WHEN o.visit = 1 THEN o.day END, o.visit, o.revenue, o.revenue_incl,
-                   COALESCE((SELECT SUM(margin) FROM (%(lines)s) lines), 0),
+                   COALESCE((SELECT SUM(margin) FROM l), 0),
                    CASE WHEN o.day > %(d30)s THEN o.revenue ELSE 0 END,
                    CASE WHEN o.day > %(d90)s THEN o.revenue ELSE 0 END,
                    CASE WHEN o.day > %(d365)s THEN o.revenue ELSE 0 END,
                    0, 0, 0, 0, 0
-              FROM (%(orders)s) o
+              FROM o
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                    first_visit = LEAST(k.first_visit, EXCLUDED.first_visit),
                    last_visit = GREATEST(k.last_visit, EXCLUDED.last_visit),
@@ -302,21 +301,23 @@ def record_order(order, today=None):
                    margin = k.margin + EXCLUDED.margin,
                    revenue_30 = k.revenue_30 + EXCLUDED.revenue_30,
                    revenue_90 = k.revenue_90 + EXCLUDED.revenue_90,
-                   revenue_365 = k.revenue_365 + EXCLUDED.revenue_365;
-
-            %(derived)s
+                   revenue_365 = k.revenue_365 + EXCLUDED.revenue_365
+            RETURNING k.partner_id, k.company_id
             """,
             lines=lines_sql(env, **ids),
             orders=orders_sql(env, **ids),
-            derived=_derived_sql(order.partner_id.commercial_partner_id, order.company_id),
             **windows,
         )
     )
+    for partner_id, company_id in env.cr.fetchall():
+        env["fidelite.points.move"].flush_model()
+        env["fidelite.reward.redemption"].flush_model()
+        env.cr.execute(_derived_sql(partner_id, company_id))
     for model in ("fidelite.member.kpi", "fidelite.member.store.kpi", "fidelite.member.category.kpi"):
         env[model].invalidate_model()
 
 
-def _derived_sql(partner, company):
+def _derived_sql(partner_id, company_id):
     """The figures of one member that derive from the others, as ``step_members`` derives them."""
     return SQL(
         """
@@ -337,17 +338,17 @@ def _derived_sql(partner, company):
                points_earned = pt.earned, points_spent = pt.spent, points_expired = pt.expired,
                rewards_used = (
                     SELECT COUNT(*) FROM fidelite_reward_redemption r
-                     WHERE r.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %(partner)s)
-                       AND r.company_id = k.company_id AND r.state != 'cancelled')
+                      JOIN res_partner rp ON rp.id = r.partner_id
+                     WHERE rp.commercial_partner_id = k.partner_id AND r.company_id = k.company_id
+                       AND r.state != 'cancelled')
           FROM (SELECT COALESCE(SUM(m.points) FILTER (WHERE m.move_type = 'earn'), 0) AS earned,
                        COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'redeem'), 0) AS spent,
                        COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
                   FROM fidelite_points_move m
-                 WHERE m.company_id = %(company)s
-                   AND m.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %(partner)s)
-               ) pt
+                  JOIN res_partner mp ON mp.id = m.partner_id
+                 WHERE mp.commercial_partner_id = %(partner)s AND m.company_id = %(company)s) pt
          WHERE k.partner_id = %(partner)s AND k.company_id = %(company)s
         """,
-        partner=partner.id,
-        company=company.id,
+        partner=partner_id,
+        company=company_id,
     )
