@@ -4,9 +4,8 @@ Everything is read with the member's own environment: the record rules decide wh
 """
 
 import csv
+import datetime
 import io
-
-from odoo import fields
 
 PROFILE_FIELDS = ("name", "email", "phone", "street", "zip", "city", "birthdate", "fidelite_member_number")
 
@@ -14,7 +13,7 @@ PROFILE_FIELDS = ("name", "email", "phone", "street", "zip", "city", "birthdate"
 def _value(value):
     if hasattr(value, "_name"):
         return value.display_name or False
-    if isinstance(value, (fields.date, fields.datetime)):
+    if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
 
@@ -49,6 +48,15 @@ def collect(partner):
     }
 
 
+def _cell(value):
+    if value is False or value is None:
+        return ""
+    # a text starting like a formula is opened as text by spreadsheets
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def to_csv(data):
     """One CSV with a line per value: section, line number, field, value."""
     buffer = io.StringIO()
@@ -57,5 +65,5 @@ def to_csv(data):
     for section, rows in data.items():
         for number, row in enumerate(rows, start=1):
             for name, value in row.items():
-                writer.writerow([section, number, name, "" if value is False or value is None else value])
+                writer.writerow([section, number, name, _cell(value)])
     return buffer.getvalue()

@@ -46,7 +46,9 @@ registry.category("web_tour.tours").add("fidelite_portal_home", {
         {
             content: "type the child's birth date",
             trigger: "#fidelite_dependant_birthdate",
-            run: "edit 2019-05-04",
+            run() {
+                this.anchor.value = "2019-05-04";
+            },
         },
         {
             content: "add the child",
