@@ -50,10 +50,10 @@ def member(login, lines):
         SELECT %(card)s, %(program)s, %(partner)s, %(company)s,
                CASE WHEN g %% 4 = 0 THEN -5 ELSE 10 END, 0,
                CASE WHEN g %% 4 = 0 THEN 'redeem' ELSE 'earn' END,
-               now() - make_interval(mins => ((%(lines)s - g) * 1577000 / %(lines)s)::int),
+               now() - make_interval(mins => ((%(lines)s - g)::bigint * 1577000 / %(lines)s)::int),
                'pos', 'Purchase',
                CASE WHEN g %% 4 = 0 THEN NULL
-                    ELSE (now() - make_interval(mins => ((%(lines)s - g) * 1577000 / %(lines)s)::int)
+                    ELSE (now() - make_interval(mins => ((%(lines)s - g)::bigint * 1577000 / %(lines)s)::int)
                           + interval '12 months')::date END,
                1, now(), 1, now()
           FROM generate_series(1, %(lines)s) g

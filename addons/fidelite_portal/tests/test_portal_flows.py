@@ -199,3 +199,26 @@ class TestPortalFlows(PortalMembersCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("text/csv", response.headers["Content-Type"])
         self.assertIn("cards,1,code,2990000000019", response.text)
+
+    def test_own_card_summary_json_and_birthday_gift(self):
+        summary = self.make_jsonrpc_request(f"{PREFIX_DEFAULT}/card/{self.card_a.id}/summary")
+        self.assertEqual((summary["code"], summary["points"], summary["tier"]), ("2990000000019", 142, "Membre"))
+        self.assertEqual(summary["next_tier"], "Privilège")
+        self.assertEqual(summary["remaining"], 358)
+        coupons = self.env["loyalty.program"].create({"name": "Anniversaire", "program_type": "coupons"})
+        coupon = self.env["loyalty.card"].create(
+            {"program_id": coupons.id, "partner_id": self.partner_a.id, "code": "BDAY-A-1", "points": 1}
+        )
+        self.env["fidelite.birthday"].create(
+            {
+                "card_id": self.card_a.id,
+                "partner_id": self.partner_a.id,
+                "person_key": f"partner:{self.partner_a.id}",
+                "year": date.today().year,
+                "birthday": date.today(),
+                "coupon_id": coupon.id,
+            }
+        )
+        page = self.url_open(PREFIX_DEFAULT).text
+        self.assertIn("o_fidelite_birthday", page)
+        self.assertIn("BDAY-A-1", page)
