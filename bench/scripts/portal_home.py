@@ -93,7 +93,7 @@ def session_for(user):
 
 
 def timed(user, url, marker):
-    client = Client(http.root)
+    client = Client(http.root, use_cookies=False)
     headers = {"Cookie": f"session_id={session_for(user)}"}
     durations = []
     for number in range(REQUESTS + 3):
