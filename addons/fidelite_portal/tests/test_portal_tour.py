@@ -1,26 +1,25 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from datetime import date
+
+from odoo.tests import tagged
+
+from .common import PortalMembersCase
 
 
 @tagged("post_install", "-at_install")
-class TestPortalTour(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.member = new_test_user(cls.env, login="fidelite_member", groups="base.group_portal", name="Claire Dubois")
-        program = cls.env["loyalty.program"].create(
-            {"name": "Carte Club Test", "program_type": "loyalty", "portal_point_name": "points"}
-        )
-        cls.card = cls.env["loyalty.card"].create(
-            {"program_id": program.id, "partner_id": cls.member.partner_id.id, "code": "2990000000019", "points": 42}
-        )
-
-    def test_portal_home_shows_the_loyalty_space(self):
-        self.start_tour("/my", "fidelite_portal_home", login="fidelite_member")
+class TestPortalTour(PortalMembersCase):
+    def test_portal_tour_tier_reward_child_and_sms(self):
+        partner = self.user_a.partner_id
+        partner._fidelite_set_consent("sms", True, "pos")
+        self.start_tour("/my", "fidelite_portal_home", login=self.user_a.login)
+        redemption = self.env["fidelite.reward.redemption"].search([("card_id", "=", self.card_a.id)])
+        self.assertEqual(redemption.reward_id, self.reward)
+        self.assertEqual(self.card_a.points, 112)
+        self.assertEqual(partner.fidelite_dependant_ids.mapped("birthdate"), [date(2019, 5, 4)])
+        self.assertFalse(partner.fidelite_consent_sms)
 
     def test_other_members_cards_are_not_shown(self):
-        other = new_test_user(self.env, login="fidelite_other", groups="base.group_portal")
-        self.authenticate(other.login, other.login)
+        self.login(self.user_a)
         page = self.url_open("/my/fidelite")
         self.assertEqual(page.status_code, 200)
-        self.assertNotIn("2990000000019", page.text)
-        self.assertIn("o_fidelite_no_card", page.text)
+        self.assertNotIn("2990000000026", page.text)
+        self.assertIn("2990000000019", page.text)

@@ -1,0 +1,2 @@
+from . import fidelite_erasure_request
+from . import fidelite_portal_attempt
