@@ -25,8 +25,17 @@ class TestInstall(FideliteInstallCase):
         self.assertTrue(all(store.payment_method_ids for store in stores), "each store can take payments")
         program = self.env.ref("fidelite_loyalty.program_carte_club")
         self.assertEqual(program.program_type, "loyalty")
-        self.assertEqual(len(program.reward_ids), 1)
-        self.assertEqual(program.reward_ids.required_points, 100)
+        catalogue = {reward.description: reward for reward in program.reward_ids}
+        self.assertEqual(
+            sorted((r.fidelite_category, r.required_points) for r in catalogue.values()),
+            [("discount", 100), ("donation", 100), ("gift", 80)],
+        )
+        self.assertEqual(catalogue["Sac cabas offert"].fidelite_stock_left, 50)
+        self.assertEqual(
+            catalogue["5 € reversés aux Restos du Cœur"].fidelite_beneficiary_id.name[:14], "Les Restos du "
+        )
+        segment = self.env.ref("fidelite_loyalty.segment_slipping_away")
+        self.assertIn(str(self.env.ref("fidelite_loyalty.rfm_at_risk").id), segment.domain)
         self.assertEqual(program.coupon_ids.partner_id.mapped("city"), ["Montpellier", "Nîmes", "Sète", "Montpellier"])
         self.assertEqual(program.fidelite_tier_ids.mapped("name"), ["Membre", "Privilège", "Prestige"])
         self.assertEqual(len(program.fidelite_rule_ids), 2)
