@@ -5,20 +5,8 @@ from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 from .ledger_common import LedgerAssertions, make_loyalty_program
 
 
-class PosOrderCase(TestPoSCommon, LedgerAssertions):
-    """POS orders of a member of a loyalty program, synced as the till syncs them."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.config = cls.basic_config
-        cls.program = make_loyalty_program(cls.env)
-        cls.reward = cls.program.reward_ids
-        cls.beans = cls.create_product("Coffee beans", cls.categ_basic, 10.0)
-        cls.member = cls.env["res.partner"].create({"name": "Lou Garnier"})
-        cls.card = cls.env["loyalty.card"].create(
-            {"program_id": cls.program.id, "partner_id": cls.member.id, "code": "FIDPOS0001"}
-        )
+class PosSyncCase(TestPoSCommon, LedgerAssertions):
+    """A POS session open for each test, and orders synced and confirmed as the till does."""
 
     def setUp(self):
         super().setUp()
@@ -34,6 +22,22 @@ class PosOrderCase(TestPoSCommon, LedgerAssertions):
         for _ in range(times):
             result = order.confirm_coupon_programs(copy.deepcopy(coupon_data))
         return result
+
+
+class PosOrderCase(PosSyncCase):
+    """POS orders of a member of a loyalty program, synced as the till syncs them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.config = cls.basic_config
+        cls.program = make_loyalty_program(cls.env)
+        cls.reward = cls.program.reward_ids
+        cls.beans = cls.create_product("Coffee beans", cls.categ_basic, 10.0)
+        cls.member = cls.env["res.partner"].create({"name": "Lou Garnier"})
+        cls.card = cls.env["loyalty.card"].create(
+            {"program_id": cls.program.id, "partner_id": cls.member.id, "code": "FIDPOS0001"}
+        )
 
     def order_data(self, lines, customer=None):
         return self.create_ui_order_data(lines, customer=customer or self.member)

@@ -1,4 +1,3 @@
-import copy
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -6,14 +5,13 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.point_of_sale.tests.common import TestPoSCommon
-
 from ..services import couponing
 from .ledger_common import make_loyalty_program
+from .pos_common import PosSyncCase
 
 
 @tagged("post_install", "-at_install")
-class TestCouponing(TestPoSCommon):
+class TestCouponing(PosSyncCase):
     """A coupon printed on the receipt from the basket and the member's purchases, redeemed next visit."""
 
     @classmethod
@@ -69,15 +67,6 @@ class TestCouponing(TestPoSCommon):
                 }
             )
         )
-
-    def setUp(self):
-        super().setUp()
-        self.open_new_session()
-
-    def sync(self, order_data, times=1):
-        for _ in range(times):
-            self.env["pos.order"].sync_from_ui([copy.deepcopy(order_data)])
-        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
 
     def order_data(self, lines, customer=None):
         return self.create_ui_order_data(lines, customer=self.member if customer is None else customer)

@@ -1,16 +1,12 @@
-import copy
-
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.point_of_sale.tests.common import TestPoSCommon
-
-from .ledger_common import LedgerAssertions
+from .pos_common import PosSyncCase
 
 
 @tagged("post_install", "-at_install")
-class TestGiftCards(TestPoSCommon, LedgerAssertions):
+class TestGiftCards(PosSyncCase):
     """Gift cards sold at the till with a free amount, spent in parts, as EU multi-purpose vouchers."""
 
     @classmethod
@@ -27,22 +23,7 @@ class TestGiftCards(TestPoSCommon, LedgerAssertions):
         cls.goods = cls.create_product("Teapot", cls.categ_basic, 40.0, tax_ids=cls.tax.ids)
         cls.member = cls.env["res.partner"].create({"name": "Lou Garnier"})
 
-    def setUp(self):
-        super().setUp()
-        self.open_new_session()
-
     # helpers: what the till sends
-
-    def sync(self, order_data, times=1):
-        for _ in range(times):
-            self.env["pos.order"].sync_from_ui([copy.deepcopy(order_data)])
-        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
-
-    def confirm(self, order, coupon_data, times=1):
-        result = None
-        for _ in range(times):
-            result = order.confirm_coupon_programs(copy.deepcopy(coupon_data))
-        return result
 
     def _set_total(self, data):
         total = round(sum(line[2]["price_subtotal_incl"] for line in data["lines"]), 2)
