@@ -73,7 +73,11 @@ class ChipCard:
 
 
 class GarbageCard:
-    """Answers anything: random lengths, random bytes, sometimes a plausible status word."""
+    """Answers anything: random lengths, random bytes, sometimes a plausible status word.
+
+    Never an empty message nor more than 258 bytes (256 data bytes and the status word, the most
+    a short APDU gets): past that vpcd and pcscd wait for ever, where a real reader would time out.
+    """
 
     def __init__(self, seed, atr=ATR_CONTACTLESS):
         self.rng = random.Random(seed)
@@ -83,7 +87,7 @@ class GarbageCard:
     def answer(self, _apdu):
         self.answers += 1
         rng = self.rng
-        size = rng.choice([0, 1, 2, 3, 4, 5, 7, 9, 11, 12, rng.randrange(0, 300)])
+        size = rng.choice([1, 2, 3, 4, 5, 7, 9, 11, 12, rng.randrange(1, 259)])
         body = bytes(rng.randrange(256) for _ in range(size))
         if size >= 2 and rng.random() < 0.5:
             sw = rng.choice([OK, b"\x61\x10", b"\x6c\x05", b"\x6a\x82", b"\x61\x00", b"\x6c\x00"])
@@ -117,13 +121,16 @@ class VirtualSlot:
         self.thread = threading.Thread(target=self._serve, args=(sock, card), daemon=True)
         self.thread.start()
 
-    def remove(self):
+    def remove(self, reader=f"{READER_NAME} 00 00"):
+        """Take the card away, and wait until pcscd saw it go (it polls vpcd every ~400 ms)."""
         sock, self.sock = self.sock, None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-            self.thread.join(5)
+        if sock is None:
+            return
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        sock.close()
+        self.thread.join(5)
+        wait_reader_empty(reader)
 
     @staticmethod
     def _recv(sock, size):
@@ -151,6 +158,26 @@ class VirtualSlot:
                 sock.sendall(struct.pack("!H", len(answer)) + answer)
         except OSError:
             return
+
+
+def wait_reader_empty(reader, timeout=3):
+    from smartcard import scard
+
+    hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if hresult != scard.SCARD_S_SUCCESS:
+        return  # no pcscd: no card in any reader
+    try:
+        state = scard.SCARD_STATE_UNAWARE
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            hresult, states = scard.SCardGetStatusChange(context, 500, [(reader, state)])
+            if hresult == scard.SCARD_E_TIMEOUT:
+                continue
+            if hresult != scard.SCARD_S_SUCCESS or not states[0][1] & scard.SCARD_STATE_PRESENT:
+                return
+            state = states[0][1] & ~scard.SCARD_STATE_CHANGED
+    finally:
+        scard.SCardReleaseContext(context)
 
 
 # -- pcscd -----------------------------------------------------------------------------------------

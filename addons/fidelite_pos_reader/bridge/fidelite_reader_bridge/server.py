@@ -41,6 +41,7 @@ class Hub:
         self.pending = deque(maxlen=QUEUE_SIZE)
         self.seq = itertools.count(1)
         self.status = {}
+        self.cards = 0
         self.delivered = 0
         self.dropped = 0
 
@@ -53,6 +54,7 @@ class Hub:
     def publish(self, event):
         event = dict(event, id=next(self.seq))
         with self.lock:
+            self.cards += 1
             clients = list(self.clients)
             if not clients:
                 self.pending.append(event)
@@ -82,7 +84,8 @@ class Hub:
         for event in pending:
             if now - event["read_at"] > self.max_age:
                 self.dropped += 1
-                _logger.warning("event %s dropped: read %.0fs ago, before any till connected", event["id"], now - event["read_at"])
+                age = now - event["read_at"]
+                _logger.warning("event %s dropped: read %.0fs ago, before any till connected", event["id"], age)
             else:
                 self._send([client], event)
 
@@ -92,7 +95,9 @@ class Hub:
 
     def summary(self):
         with self.lock:
-            return dict(self.status, clients=len(self.clients), delivered=self.delivered, dropped=self.dropped)
+            return dict(
+                self.status, clients=len(self.clients), cards=self.cards, delivered=self.delivered, dropped=self.dropped
+            )
 
 
 class _Handler(socketserver.StreamRequestHandler):

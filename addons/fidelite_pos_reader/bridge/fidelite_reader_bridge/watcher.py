@@ -49,7 +49,7 @@ class ReaderWatcher(threading.Thread):
         self.on_status = on_status
         self.reader_filter = reader_filter.lower()
         self.stop_event = threading.Event()
-        self.status = {"pcsc": "starting", "readers": [], "cards": 0}
+        self.status = {"pcsc": "starting", "readers": []}
         # reader -> key of the card last reported and still on the reader (kept across pcscd restarts)
         self._on_reader = {}
 
@@ -70,7 +70,7 @@ class ReaderWatcher(threading.Thread):
                 self._set_status("down", [])
                 _logger.debug("PC/SC down: %s", exc)
                 self.stop_event.wait(RETRY_S)
-            except Exception:  # noqa: BLE001 - the bridge must survive anything a driver does
+            except Exception:
                 _logger.exception("unexpected PC/SC failure, starting again")
                 self._set_status("down", [])
                 self.stop_event.wait(RETRY_S)
@@ -163,7 +163,6 @@ class ReaderWatcher(threading.Thread):
             _logger.info("%s: card still on the reader since before the restart, not reported again", reader)
             return
         self._on_reader[reader] = key
-        self.status = dict(self.status, cards=self.status["cards"] + 1)
         event = {"type": "card", "reader": reader, "read_at": time.time(), **payload}
         _logger.info(
             "%s: card %s%s",
@@ -176,7 +175,7 @@ class ReaderWatcher(threading.Thread):
 
 def read_card(context, reader, settings):
     """Connect to the card on ``reader`` and read its identity (raises ``CardGone`` or ``PcscDown``)."""
-        protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+    protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
     hresult, card, protocol = scard.SCardConnect(context, reader, scard.SCARD_SHARE_SHARED, protocols)
     if hresult in SERVICE_DOWN:
         raise PcscDown(_message(hresult))
