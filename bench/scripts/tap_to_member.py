@@ -1,0 +1,62 @@
+# Run by bench_tap_to_member.py in ``odoo shell`` (``env``, ``result``, TAPS and STACK_DIR given).
+import importlib.util
+import json
+import statistics
+import time
+
+import websocket
+
+_spec = importlib.util.spec_from_file_location("fidelite_pcsc_stack", f"{STACK_DIR}/pcsc_stack.py")
+stack = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(stack)
+
+program = env["loyalty.program"].create({"name": "Bench club", "program_type": "loyalty", "trigger": "auto"})
+config = env["pos.config"].create({"name": "Bench till"})
+uids = [f"04{n:012X}" for n in range(TAPS)]
+for n, uid in enumerate(uids):
+    partner = env["res.partner"].create({"name": f"Member {n}"})
+    env["loyalty.card"].create(
+        {"program_id": program.id, "partner_id": partner.id, "code": f"bench{n}", "fidelite_uid": uid}
+    )
+env.cr.commit()
+
+pcscd = stack.Pcscd().start()
+bridge = stack.Bridge()
+slot = stack.VirtualSlot()
+events, lookups = [], []
+try:
+    bridge.wait_for(lambda s: s.get("readers"))
+    ws = websocket.create_connection(bridge.url, timeout=10)
+    ws.recv()  # status
+    for uid in uids:
+        started = time.perf_counter()
+        slot.insert(stack.ContactlessCard(uid))
+        while True:
+            message = json.loads(ws.recv())
+            if message["type"] == "card":
+                break
+        events.append((time.perf_counter() - started) * 1000)
+        panel = config.fidelite_member_panel(message["identifier"], message["medium"])
+        assert panel["status"] == "found", panel
+        lookups.append((time.perf_counter() - started) * 1000)
+        env.invalidate_all()
+        slot.remove()
+    ws.close()
+finally:
+    slot.remove()
+    bridge.close()
+    pcscd.close()
+
+
+def p95(values):
+    return sorted(values)[int(len(values) * 0.95) - 1]
+
+
+result(
+    {
+        "event_median": statistics.median(events),
+        "event_p95": p95(events),
+        "lookup_median": statistics.median(lookups),
+        "lookup_p95": p95(lookups),
+    }
+)
