@@ -1,4 +1,9 @@
-# Run by bench_tap_to_member.py in ``odoo shell`` (``env``, ``result``, TAPS and STACK_DIR given).
+"""Run by ``odoo shell`` for bench_tap_to_member.py; TAPS and STACK_DIR are prepended.
+
+``env`` and ``result`` are given by the shell and the harness.
+"""
+
+# ruff: noqa: F821
 import importlib.util
 import json
 import statistics
