@@ -27,7 +27,7 @@ class PosConfig(models.Model):
     )
     fidelite_reader_token = fields.Char(
         string="Till Token",
-        default=_new_token,
+        default=lambda self: _new_token(),
         copy=False,
         help="Secret shared by this till and its bridge (token in the bridge's configuration).",
     )
