@@ -60,6 +60,22 @@ patch(PosStore.prototype, {
         if (message.type !== "card" || (message.age_ms || 0) > MAX_EVENT_AGE_MS) {
             return;
         }
+        if (this.session.state !== "opened") {
+            // the register is being opened: apply the read once it is, if still fresh
+            const received = Date.now() - (message.age_ms || 0);
+            const retry = () => {
+                if (Date.now() - received > MAX_EVENT_AGE_MS) {
+                    return;
+                }
+                if (this.session.state !== "opened") {
+                    setTimeout(retry, 300);
+                    return;
+                }
+                this.fideliteOnReaderMessage(JSON.stringify({ ...message, age_ms: Date.now() - received }));
+            };
+            setTimeout(retry, 300);
+            return;
+        }
         if (!message.identifier) {
             this.notification.add(_t("The card could not be read: present it again."), { type: "warning" });
             return;
