@@ -19,6 +19,8 @@ _logger = logging.getLogger(__name__)
 PNP = "\\\\?PnP?\\Notification"
 POLL_MS = 500
 RETRY_S = 0.5
+# after pcscd (re)starts, drivers may report a slot empty until they have polled the card in it
+SESSION_GRACE_S = 2.0
 SERVICE_DOWN = {
     scard.SCARD_E_NO_SERVICE,
     scard.SCARD_E_SERVICE_STOPPED,
@@ -99,6 +101,7 @@ class ReaderWatcher(threading.Thread):
         known = {}  # reader -> last event state (current state for the next wait)
         counts = {}  # reader -> event counter of the card last read in this session
         pnp_state = scard.SCARD_STATE_UNAWARE
+        self._session_started = time.monotonic()
         while not self.stop_event.is_set():
             readers = self._list_readers(context)
             self._set_status("ok", readers)
@@ -129,6 +132,8 @@ class ReaderWatcher(threading.Thread):
         if event_state & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
             return
         if not event_state & scard.SCARD_STATE_PRESENT:
+            if time.monotonic() - self._session_started < SESSION_GRACE_S:
+                return  # not yet known: the card may still be there since before the restart
             if self._on_reader.pop(reader, None) is not None:
                 _logger.info("%s: card removed", reader)
             counts.pop(reader, None)
