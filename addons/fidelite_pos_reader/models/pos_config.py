@@ -1,7 +1,15 @@
+import secrets
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..services import member_panel
+
 DEFAULT_BRIDGE_URL = "ws://127.0.0.1:8790"
+
+
+def _new_token():
+    return secrets.token_urlsafe(18)
 
 
 class PosConfig(models.Model):
@@ -17,6 +25,15 @@ class PosConfig(models.Model):
         default=DEFAULT_BRIDGE_URL,
         help="WebSocket address of the bridge on the till's computer.",
     )
+    fidelite_reader_token = fields.Char(
+        string="Till Token",
+        default=lambda self: _new_token(),
+        copy=False,
+        help="Secret shared by this till and its bridge (token in the bridge's configuration).",
+    )
+    fidelite_accept_contactless = fields.Boolean(string="Contactless Cards", default=True)
+    fidelite_accept_chip = fields.Boolean(string="Chip Cards", default=True)
+    fidelite_accept_barcode = fields.Boolean(string="Barcodes and Typed Numbers", default=True)
 
     @api.constrains("fidelite_reader_enabled", "fidelite_reader_url")
     def _check_fidelite_reader_url(self):
@@ -29,3 +46,19 @@ class PosConfig(models.Model):
                         pos=config.name,
                     )
                 )
+
+    def action_fidelite_new_reader_token(self):
+        for config in self:
+            config.fidelite_reader_token = _new_token()
+
+    def fidelite_member_panel(self, identifier, medium):
+        """The member panel of a card read, scanned or typed at this till (see services/member_panel)."""
+        self.ensure_one()
+        self.check_access("read")
+        return member_panel.panel(self, identifier, medium)
+
+    def fidelite_enrol_card(self, identifier, medium, partner_id=False, name="", email="", phone=""):
+        """Give the unknown card just read to a new member or to an existing one."""
+        self.ensure_one()
+        self.check_access("read")
+        return member_panel.enrol(self, identifier, medium, partner_id, name, email, phone)
