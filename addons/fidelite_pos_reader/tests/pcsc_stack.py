@@ -34,6 +34,7 @@ ATR_CONTACTLESS = bytes.fromhex("3B8F8001804F0CA000000306030001000000006A")
 ATR_CHIP = bytes.fromhex("3B8880010000000000000000")
 MEMBER_AID = bytes.fromhex("F0464944454C4954")  # "F0" + "FIDELIT"
 OK = b"\x90\x00"
+QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
 class StackMissing(RuntimeError):
@@ -136,6 +137,11 @@ class VirtualSlot:
     def _recv(sock, size):
         data = b""
         while len(data) < size:
+            # vpcd writes a message's length and its payload separately: acknowledge at once, or
+            # Nagle holds the payload back for the ~40 ms of a delayed ACK on every message
+            # (a USB reader has no such TCP link: this delay belongs to the emulation only)
+            if QUICKACK is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, QUICKACK, 1)
             chunk = sock.recv(size - len(data))
             if not chunk:
                 raise OSError("vpcd closed the connection")
@@ -143,13 +149,10 @@ class VirtualSlot:
         return data
 
     def _serve(self, sock, card):
-        quickack = getattr(socket, "TCP_QUICKACK", None)
         try:
             while True:
                 (size,) = struct.unpack("!H", self._recv(sock, 2))
                 payload = self._recv(sock, size)
-                if quickack is not None:
-                    sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
                 if size == 1:
                     if payload[0] == 4:
                         sock.sendall(struct.pack("!H", len(card.atr)) + card.atr)
