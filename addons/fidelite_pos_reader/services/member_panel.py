@@ -74,6 +74,18 @@ def panel(config, identifier, medium):
         "expiring_days": EXPIRY_WINDOW_DAYS,
         "rewards": rewards,
         "birthdays": birthdays,
+        "pos_data": _pos_records(config, partner),
+    }
+
+
+def _pos_records(config, partner):
+    """The member as the POS loads its customers, so the till selects them without asking again."""
+    partner = partner.with_env(config.env)
+    return {
+        "res.partner": partner._load_pos_data_read(partner, config),
+        "account.fiscal.position": config.env["account.fiscal.position"]._load_pos_data_read(
+            partner.fiscal_position_id, config
+        ),
     }
 
 

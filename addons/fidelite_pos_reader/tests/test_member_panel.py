@@ -44,6 +44,10 @@ class TestMemberPanel(TransactionCase):
         self.assertEqual([r["points"] for r in panel["rewards"]], [100])
         self.assertIn("Léo", panel["birthdays"])
         self.assertFalse(panel["card"]["found_by"] == "code")
+        # the till gets the member as it loads customers, to select them without a second request
+        loaded = panel["pos_data"]["res.partner"]
+        self.assertEqual([p["id"] for p in loaded], [self.member.id])
+        self.assertEqual(loaded[0]["name"], self.member.name)
 
     def test_blocked_card_says_why(self):
         self.card._fidelite_set_state("lost", "Perdue au marché")

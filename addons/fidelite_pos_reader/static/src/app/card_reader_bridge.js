@@ -110,6 +110,10 @@ patch(PosStore.prototype, {
         }
         if (panel.status === "found") {
             const order = this.getOrder() || this.addNewOrder();
+            if (!this.models["res.partner"].get(panel.partner_id) && panel.pos_data) {
+                // the server sent the member as the POS loads customers: no second request
+                this.models.connectNewData(panel.pos_data);
+            }
             if (!this.models["res.partner"].get(panel.partner_id)) {
                 await this.data.read("res.partner", [panel.partner_id]);
             }
