@@ -55,10 +55,16 @@ class TestReaderTour(TestPointOfSaleHttpCommon):
         thread.start()
         self.addCleanup(thread.join, 5)
 
+    def _open_register(self):
+        # the register is already open when the page connects to the bridge and the card comes:
+        # a read waits at most 10 s for a register being opened, more than a loaded CI may take
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.main_pos_config.current_session_id.set_opening_control(0, "")
+
     def test_tap_selects_the_member_and_shows_the_panel(self):
         bridge, slot = self._reader_stack()
         self._present_when_the_till_connects(bridge, slot, stack.ContactlessCard("04A1B2C3D4E5F6"))
-        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self._open_register()
         self.start_pos_tour("fidelite_reader_member_tap")
         self.assertEqual(bridge.status()["delivered"], 1)
 
@@ -67,7 +73,7 @@ class TestReaderTour(TestPointOfSaleHttpCommon):
         self.pos_user.group_ids = [(4, self.env.ref("base.group_partner_manager").id)]
         bridge, slot = self._reader_stack()
         self._present_when_the_till_connects(bridge, slot, stack.ContactlessCard("04DDEEFF"))
-        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self._open_register()
         self.start_pos_tour("fidelite_reader_enrol_tap")
         card = self.env["loyalty.card"].search([("fidelite_uid", "=", "04DDEEFF")])
         self.assertEqual(card.partner_id.name, "Nina Roux")

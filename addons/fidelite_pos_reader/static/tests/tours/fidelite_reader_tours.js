@@ -10,8 +10,7 @@ registry.category("web_tour.tours").add("fidelite_reader_member_tap", {
     steps: () =>
         [
             Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
-            {
+                        {
                 content: "the reader status shows the bridge is ready",
                 trigger: ".o_fidelite_reader_status[data-state=ready]",
                 timeout: READ_TIMEOUT,
@@ -36,7 +35,6 @@ registry.category("web_tour.tours").add("fidelite_reader_enrol_tap", {
     steps: () =>
         [
             Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
             {
                 content: "an unknown card offers to enrol a member",
                 trigger: ".o_fidelite_enrol_name",
