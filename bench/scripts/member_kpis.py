@@ -88,6 +88,12 @@ else:
         print(f"member_kpis: {label} {seconds:.1f} s: {steps}", flush=True)
         return seconds
 
+    # a reused database may hold the figures of an earlier run (committed by hand): start empty
+    cr.execute(
+        "TRUNCATE fidelite_member_kpi, fidelite_member_store_kpi, fidelite_member_category_kpi,"
+        " fidelite_member_store_day, fidelite_member_score_history, fidelite_cohort_cell, fidelite_pareto_point,"
+        " fidelite_kpi_refresh"
+    )
     figures["deep_s"] = timed_rebuild("deep rebuild", deep=True)
     cr.execute("SELECT count(*) FROM fidelite_member_kpi")
     figures["kpi_rows"] = cr.fetchone()[0]

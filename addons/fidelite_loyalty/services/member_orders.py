@@ -21,7 +21,13 @@ def _only(column, ids):
 def _union(env, branches):
     """The branches of a query, ``(ids, id column, SQL)`` each; a branch given no ids at all is left out."""
     parts = [
-        SQL(branch, pos_done=POS_DONE, only=_only(column, ids), **_extra(env))
+        SQL(
+            branch,
+            pos_done=POS_DONE,
+            only=_only(column, ids),
+            invoices=SQL(INVOICES, only=_only(column, ids)),
+            **_extra(env),
+        )
         for ids, column, branch in branches
         if ids is None or ids
     ]
@@ -82,8 +88,8 @@ def orders_sql(env, pos_ids=None, sale_ids=None, invoice_ids=None):
                (m.move_type = 'out_invoice' AND m.amount_total_signed > 0)::int AS visit
           FROM account_move m
           JOIN res_partner p ON p.id = m.partner_id
-        """
-                + INVOICES,
+        %(invoices)s
+        """,
             ),
         ],
     )
@@ -147,9 +153,7 @@ def lines_sql(env, pos_ids=None, sale_ids=None, invoice_ids=None):
           JOIN res_partner p ON p.id = m.partner_id
           LEFT JOIN product_product pp ON pp.id = ml.product_id
           LEFT JOIN product_template t ON t.id = pp.product_tmpl_id
-        """
-                + INVOICES
-                + """
+        %(invoices)s
          GROUP BY 1, 2, 3
         """,
             ),

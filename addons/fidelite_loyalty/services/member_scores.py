@@ -33,7 +33,8 @@ HORIZON_DAYS = 365
 
 
 def score_all(env, as_of):
-    """Score every member at once: one UPDATE, rows whose scores did not change are not written."""
+    """Score every member at once: one UPDATE for the buyers, one for the prospects; rows whose
+    scores did not change are not written."""
     env.flush_all()
     env.cr.execute(
         SQL(
@@ -41,6 +42,7 @@ def score_all(env, as_of):
             WITH buyers AS (
                 SELECT k.id, k.company_id, k.visit_count, k.first_visit, k.last_visit, k.revenue,
                        COALESCE(k.revenue_365, 0) AS revenue_365, k.margin, k.average_basket,
+                       k.mean_days_between, k.lifecycle AS previous, k.lifecycle_since,
                        (k.visit_count - 1)::float AS x,
                        (k.last_visit - k.first_visit)::float AS t_x,
                        GREATEST(%(as_of)s - k.first_visit, 0)::float AS big_t
@@ -93,38 +95,32 @@ def score_all(env, as_of):
                        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY clv_predicted) AS potential
                   FROM valued GROUP BY company_id
             ), final AS (
-                SELECT k.id,
+                SELECT v.id,
                        v.r_score, v.f_score, v.m_score,
                        v.r_score::text || v.f_score::text || v.m_score::text AS rfm_code,
                        cell.id AS rfm_segment_id,
-                       CASE WHEN v.id IS NULL THEN NULL
-                            WHEN k.revenue <= 0 THEN 'c'
+                       CASE WHEN v.revenue <= 0 THEN 'c'
                             WHEN v.revenue_before < c.fidelite_abc_a_share / 100.0 * v.revenue_total THEN 'a'
                             WHEN v.revenue_before < c.fidelite_abc_b_share / 100.0 * v.revenue_total THEN 'b'
                             ELSE 'c' END AS abc_class,
-                       CASE WHEN v.id IS NULL THEN 0 WHEN k.margin != 0 THEN k.margin ELSE k.revenue END
-                           AS clv_historical,
-                       v.p_alive, COALESCE(v.expected_visits, 0) AS expected_visits,
-                       COALESCE(v.clv_predicted, 0) AS clv_predicted,
-                       CASE WHEN v.id IS NULL THEN NULL
-                            WHEN v.revenue_365 > m.current AND v.clv_predicted > m.potential THEN 'desirable'
+                       CASE WHEN v.margin != 0 THEN v.margin ELSE v.revenue END AS clv_historical,
+                       v.p_alive, v.expected_visits, v.clv_predicted,
+                       CASE WHEN v.revenue_365 > m.current AND v.clv_predicted > m.potential THEN 'desirable'
                             WHEN v.clv_predicted > m.potential THEN 'underdeveloped'
                             WHEN v.revenue_365 > m.current THEN 'mature'
                             ELSE 'undesirable' END AS quadrant,
-                       k.lifecycle AS previous, k.lifecycle_since,
-                       CASE WHEN v.id IS NULL THEN 'prospect'
-                            WHEN %(as_of)s - k.last_visit > c.fidelite_lost_days THEN 'lost'
-                            WHEN %(as_of)s - k.last_visit > c.fidelite_lapsed_days THEN 'lapsed'
-                            WHEN %(as_of)s - k.last_visit
-                                 > c.fidelite_at_risk_factor * COALESCE(NULLIF(k.mean_days_between, 0),
+                       v.previous, v.lifecycle_since,
+                       CASE WHEN %(as_of)s - v.last_visit > c.fidelite_lost_days THEN 'lost'
+                            WHEN %(as_of)s - v.last_visit > c.fidelite_lapsed_days THEN 'lapsed'
+                            WHEN %(as_of)s - v.last_visit
+                                 > c.fidelite_at_risk_factor * COALESCE(NULLIF(v.mean_days_between, 0),
                                                                          c.fidelite_rhythm_days) THEN 'at_risk'
-                            WHEN %(as_of)s - k.first_visit < c.fidelite_new_days THEN 'new'
+                            WHEN %(as_of)s - v.first_visit < c.fidelite_new_days THEN 'new'
                             ELSE 'active' END AS stage,
                        c.fidelite_new_days AS won_back_days
-                  FROM fidelite_member_kpi k
-                  JOIN res_company c ON c.id = k.company_id
-                  LEFT JOIN valued v ON v.id = k.id
-                  LEFT JOIN medians m ON m.company_id = k.company_id
+                  FROM valued v
+                  JOIN res_company c ON c.id = v.company_id
+                  JOIN medians m ON m.company_id = v.company_id
                   LEFT JOIN cells cell
                          ON cell.r = v.r_score AND cell.f = v.f_score AND cell.m = v.m_score
             ), decided AS (
@@ -156,6 +152,25 @@ def score_all(env, as_of):
             b=DROPOUT_B,
             shrink=SPEND_SHRINK,
             horizon=HORIZON_DAYS,
+        )
+    )
+    # members who never came: prospects, without scores
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE fidelite_member_kpi k SET
+                   scored_on = %(as_of)s, r_score = NULL, f_score = NULL, m_score = NULL, rfm_code = NULL,
+                   rfm_segment_id = NULL, abc_class = NULL, clv_historical = 0, p_alive = NULL,
+                   expected_visits = 0, clv_predicted = 0, quadrant = NULL, lifecycle = 'prospect',
+                   lifecycle_since = CASE WHEN k.lifecycle IS DISTINCT FROM 'prospect' OR k.lifecycle_since IS NULL
+                                          THEN %(as_of)s ELSE k.lifecycle_since END
+             WHERE NOT (k.visit_count > 0 AND k.last_visit IS NOT NULL)
+               AND (k.scored_on, k.r_score, k.f_score, k.m_score, k.rfm_code, k.rfm_segment_id, k.abc_class,
+                    k.clv_historical, k.p_alive, k.expected_visits, k.clv_predicted, k.quadrant, k.lifecycle)
+                   IS DISTINCT FROM
+                   (%(as_of)s::date, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, 'prospect')
+            """,
+            as_of=as_of,
         )
     )
     env.invalidate_all()
