@@ -23,6 +23,7 @@
         "views/fidelite_tier_views.xml",
         "views/fidelite_rule_views.xml",
         "views/fidelite_member_kpi_views.xml",
+        "views/fidelite_pareto_point_views.xml",
         "views/fidelite_segment_views.xml",
         "views/fidelite_coupon_rule_views.xml",
         "views/fidelite_menus.xml",

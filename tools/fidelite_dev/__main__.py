@@ -22,12 +22,12 @@ DEMO_DB = "fidelite_demo"
 BENCH_DATA_DB = "fidelite_bench_data"
 
 
-def database_settings(stack, throwaway):
+def database_settings(stack, throwaway, fast_writes=False):
     """User-given connection settings, else a private cluster (persistent for the demo)."""
     given = external_settings(USER_CONF)
     if given:
         return given, None
-    cluster = PgCluster(None if throwaway else DATA / "pg", throwaway=throwaway)
+    cluster = PgCluster(None if throwaway else DATA / "pg", throwaway=throwaway, fast_writes=fast_writes)
     stack.enter_context(cluster)
     return cluster.odoo_settings(), cluster
 
@@ -265,7 +265,9 @@ def _keep_translations(path, previous):
 def cmd_bench(args):
     inst = locate()
     with ExitStack() as stack:
-        settings, _cluster = database_settings(stack, throwaway=True)
+        # FIDELITE_BENCH_REUSE=1: the persistent cluster, where generated data sets are kept between runs
+        reuse = bench.reuse_requested()
+        settings, _cluster = database_settings(stack, throwaway=not reuse, fast_writes=reuse)
         return bench.run_benchmarks(inst, settings, args.names)
 
 

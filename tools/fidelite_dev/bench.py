@@ -5,10 +5,15 @@ Each ``bench/bench_<name>.py`` defines ``run(ctx)`` and reports figures with
 ``ctx`` and measures its baseline in the same run, so ratios compare like with like.
 Figures are printed as ``bench: <name> = <number> <unit>`` and written to
 ``.bench/results.json``.
+
+With ``FIDELITE_BENCH_REUSE=1`` the benchmarks run in the persistent cluster (``.data/pg`` or
+your server) and a benchmark may reuse a database that a previous run left there
+(``ctx.reuse_db``), its addons updated, instead of generating its data again.
 """
 
 import importlib.util
 import json
+import os
 import subprocess
 import tempfile
 import threading
@@ -21,6 +26,27 @@ from .odoo_run import REPO, install, write_config
 BENCH_DIR = REPO / "bench"
 RESULTS = REPO / ".bench" / "results.json"
 SCRIPT_MARK = "FIDELITE-BENCH-RESULT:"
+
+
+def reuse_requested():
+    return os.environ.get("FIDELITE_BENCH_REUSE") == "1"
+
+
+def _admin(settings, query):
+    """Run ``query`` on the server's ``postgres`` database; returns the rows."""
+    import psycopg2
+
+    kwargs = {"host": settings.get("db_host"), "port": settings.get("db_port"), "user": settings.get("db_user")}
+    if settings.get("db_password") not in (None, "False"):
+        kwargs["password"] = settings["db_password"]
+    conn = psycopg2.connect(dbname="postgres", **{k: v for k, v in kwargs.items() if v})
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(query[0], query[1:] or None)
+            return cr.fetchall() if cr.description else []
+    finally:
+        conn.close()
 
 
 def odoo_script(inst, conf, dbname, code, timeout=3600, echo=False):
@@ -83,8 +109,22 @@ class BenchContext:
         """Create ``bench_<name>_<suffix>`` with ``addons`` installed; return (dbname, seconds)."""
         dbname = f"bench_{self.name}_{suffix}"
         started = time.perf_counter()
+        if self.exists(dbname):  # left by a run with FIDELITE_BENCH_REUSE=1
+            _admin(self.settings, (f'DROP DATABASE "{dbname}" WITH (FORCE)',))
         install(self.inst, self.conf(dbname), dbname, addons, logfile=self.workdir / f"{dbname}.log")
         return dbname, time.perf_counter() - started
+
+    def exists(self, dbname):
+        return bool(_admin(self.settings, ("SELECT 1 FROM pg_database WHERE datname = %s", dbname)))
+
+    def reuse_db(self, suffix, addons):
+        """With ``FIDELITE_BENCH_REUSE=1``, ``bench_<name>_<suffix>`` left by a previous run, its
+        ``addons`` updated to the current code; otherwise (or if there is none) ``None``."""
+        dbname = f"bench_{self.name}_{suffix}"
+        if not reuse_requested() or not self.exists(dbname):
+            return None
+        install(self.inst, self.conf(dbname), dbname, addons, update=True, logfile=self.workdir / f"{dbname}.log")
+        return dbname
 
     def odoo_script(self, dbname, code, timeout=3600, echo=False):
         """Run ``code`` in ``odoo shell`` on ``dbname``; the code calls ``result(obj)`` once.

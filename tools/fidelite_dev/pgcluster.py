@@ -91,8 +91,10 @@ def free_port(preferred=None):
 class PgCluster:
     """A PostgreSQL cluster in ``datadir``, started on 127.0.0.1 and a port of its own."""
 
-    def __init__(self, datadir=None, port=None, throwaway=False):
+    def __init__(self, datadir=None, port=None, throwaway=False, fast_writes=False):
         self.throwaway = throwaway or datadir is None
+        # no fsync: for throwaway clusters, and for benchmarks run in the persistent one (like for like)
+        self.fast_writes = fast_writes or self.throwaway
         self.datadir = Path(datadir) if datadir else Path(tempfile.mkdtemp(prefix="fidelite-pg-"))
         self.preferred_port = port
         self.port = None
@@ -141,7 +143,7 @@ class PgCluster:
         self.port = free_port(self.preferred_port)
         port_file.write_text(str(self.port))
         options = [f"-p {self.port}", "-c listen_addresses=127.0.0.1", f"-k {self.datadir}", "-c max_connections=200"]
-        if self.throwaway:
+        if self.fast_writes:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         self._run(
             "pg_ctl",

@@ -1,3 +1,4 @@
+from . import account_move
 from . import fidelite_birthday
 from . import fidelite_consent
 from . import fidelite_coupon_rule
@@ -5,9 +6,11 @@ from . import fidelite_dependant
 from . import fidelite_member_day
 from . import fidelite_member_kpi
 from . import fidelite_member_store_kpi
+from . import fidelite_member_store_day
 from . import fidelite_member_category_kpi
 from . import fidelite_member_score_history
 from . import fidelite_cohort_cell
+from . import fidelite_pareto_point
 from . import fidelite_kpi_refresh
 from . import fidelite_rfm_segment
 from . import fidelite_segment

@@ -14,6 +14,11 @@ class FideliteKpiRefresh(models.Model):
     state = fields.Selection(
         [("running", "Running"), ("done", "Done")], default="running", required=True, readonly=True
     )
+    deep = fields.Boolean(
+        string="Deep rebuild",
+        readonly=True,
+        help="The purchases per member, store, day and category were regenerated from the orders first.",
+    )
     step = fields.Char(string="Current step", readonly=True)
     done_steps = fields.Char(string="Steps done", readonly=True)
     progress = fields.Float(readonly=True)
@@ -31,6 +36,6 @@ class FideliteKpiRefresh(models.Model):
 
     @api.model
     def action_refresh_now(self):
-        """Refresh now (for a small database; the nightly job does it otherwise)."""
-        member_kpis.rebuild(self.env)
+        """Rebuild now from the orders (for a small database; the scheduled jobs do it otherwise)."""
+        member_kpis.rebuild(self.env, deep=True)
         return {"type": "ir.actions.client", "tag": "soft_reload"}

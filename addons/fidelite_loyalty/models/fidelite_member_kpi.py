@@ -88,13 +88,20 @@ class FideliteMemberKpi(models.Model):
             kpi.recency_days = (today - kpi.last_visit).days if kpi.last_visit else 0
 
     @api.model
-    def _fidelite_rebuild(self, as_of=None):
-        """Rebuild every member's figures and scores (the nightly job; safe to run again)."""
-        return member_kpis.rebuild(self.env, as_of=as_of)
+    def _fidelite_rebuild(self, as_of=None, deep=False):
+        """Rebuild every member's figures and scores (the nightly job; safe to run again).
+
+        With ``deep``, the purchases per member, store, day and category are first regenerated
+        from the orders (otherwise they are those kept current as orders are paid).
+        """
+        return member_kpis.rebuild(self.env, as_of=as_of, deep=deep)
 
     @api.model
     def _cron_fidelite_refresh(self):
-        member_kpis.rebuild(self.env, commit=True)
+        """Every night from the facts; once a week (Sunday unless configured) from the orders."""
+        weekday = self.env["ir.config_parameter"].sudo().get_param("fidelite_loyalty.deep_rebuild_weekday", "6")
+        deep = fields.Date.context_today(self).weekday() == int(weekday)
+        member_kpis.rebuild(self.env, commit=True, deep=deep)
 
     def action_open_member(self):
         self.ensure_one()

@@ -13,6 +13,11 @@ class ResCompany(models.Model):
     )
 
     # segmentation
+    fidelite_kpi_invoices = fields.Boolean(
+        string="Count invoices in members' figures",
+        help="Posted customer invoices and credit notes that come from no POS order and no sales order "
+        "add to the members' figures (revenue, visits, categories), as purchases without a store.",
+    )
     fidelite_abc_a_share = fields.Float(string="Class A: revenue share (%)", default=65.0)
     fidelite_abc_b_share = fields.Float(string="Classes A and B: revenue share (%)", default=90.0)
     fidelite_new_days = fields.Integer(

@@ -1,13 +1,19 @@
 """Members' figures: rebuilt for everyone with set-based SQL, kept current order by order.
 
-``rebuild`` is the nightly job: a few statements over the orders (POS orders paid, sales
-orders confirmed), each a step recorded on a ``fidelite.kpi.refresh`` run (progress in the
-back office and in the logs); a run cut short resumes at the step where it stopped. Then
-``member_scores`` scores every member against the others, ``segments`` refreshes the saved
-segments, and a snapshot of the scores is kept per month.
-
 ``record_order`` adds one paid order to its member's figures (a few single-row upserts), so
-dashboards and rules see today's purchases before the night. Both give the same figures.
+dashboards and rules see today's purchases before the night. It also adds the order to two
+compact facts: the member's purchases per store and day (``fidelite.member.store.day``) and
+per product category (``fidelite.member.category.kpi``).
+
+``rebuild`` is the nightly job, a few set-based statements each recorded as a step of a
+``fidelite.kpi.refresh`` run (progress in the back office and in the logs); a run cut short
+resumes at the step where it stopped. It derives the per-store figures, the members' figures
+(with the windows that move every day), the cohorts and the Pareto curve from the facts
+(millions of narrow rows, not every order line), then ``member_scores`` scores every member
+against the others, a snapshot of the scores is kept per month and ``segments`` refreshes
+the saved segments. A deep rebuild (``deep=True``: weekly, and the first run) regenerates the
+facts from the orders first. Tables are written only where a row changed (``table_sync``).
+Incremental and rebuilt figures are the same.
 """
 
 import logging
@@ -18,50 +24,18 @@ from odoo.tools import SQL
 
 from . import member_scores, segments
 from .member_orders import lines_sql, orders_sql
+from .table_sync import sync
 
 _logger = logging.getLogger(__name__)
 
 WINDOWS = (30, 90, 365)
 
 
-def _sync(env, table, keys, columns, rows):
-    """Make ``table`` hold exactly ``rows``: rows gone are deleted, changed ones updated, new ones added.
-
-    Rows that did not change are not written (a nightly refresh rewrites only what moved), and
-    the table stays readable meanwhile. ``keys`` are the SQL expressions of its unique index.
-    """
-    env.cr.execute(SQL("CREATE TEMP TABLE fidelite_sync_rows ON COMMIT DROP AS %s", rows))
-    matches = SQL(" AND ").join(SQL("%s = %s", SQL(key % "r"), SQL(key % "t")) for key in keys)
-    env.cr.execute(
-        SQL(
-            "DELETE FROM %s t WHERE NOT EXISTS (SELECT 1 FROM fidelite_sync_rows r WHERE %s)",
-            SQL.identifier(table),
-            matches,
-        )
-    )
-    names = SQL(", ").join(SQL.identifier(column) for column in columns)
-    updated = [column for column in columns if column not in ("partner_id", "company_id")]
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO %(table)s AS t (%(names)s) SELECT %(names)s FROM fidelite_sync_rows
-            ON CONFLICT (%(conflict)s) DO UPDATE SET %(sets)s
-             WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
-            """,
-            table=SQL.identifier(table),
-            names=names,
-            conflict=SQL(", ").join(SQL(key.replace("%s.", "")) for key in keys),
-            sets=SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in updated),
-            old=SQL(", ").join(SQL("t.%s", SQL.identifier(c)) for c in updated),
-            new=SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(c)) for c in updated),
-        )
-    )
-    env.cr.execute("DROP TABLE fidelite_sync_rows")
-
-
-CATEGORY_KEYS = ("%s.partner_id", "%s.company_id", "COALESCE(%s.category_id, 0)")
-STORE_KEYS = ("%s.partner_id", "%s.company_id", "COALESCE(%s.store_id, 0)")
-MEMBER_KEYS = ("%s.partner_id", "%s.company_id")
+CATEGORY_KEYS = ("partner_id", "company_id", "category_id")
+STORE_KEYS = ("partner_id", "company_id", "store_id")
+DAY_KEYS = ("partner_id", "company_id", "store_id", "day")
+MEMBER_KEYS = ("partner_id", "company_id")
+NULLABLE = ("category_id", "store_id")
 MEMBER_FIGURES = (
     "partner_id",
     "company_id",
@@ -85,8 +59,29 @@ MEMBER_FIGURES = (
 )
 
 
+def step_days(env, as_of):
+    """Deep rebuild: the members' purchases per store and day, from every order."""
+    sync(
+        env,
+        "fidelite_member_store_day",
+        DAY_KEYS,
+        ("partner_id", "company_id", "store_id", "day", "revenue", "revenue_incl", "visits"),
+        SQL(
+            """
+            SELECT partner_id, company_id, store_id, day, SUM(revenue) AS revenue,
+                   SUM(revenue_incl) AS revenue_incl, SUM(visit)::int AS visits
+              FROM (%s) orders
+             GROUP BY 1, 2, 3, 4
+            """,
+            orders_sql(env),
+        ),
+        nullable=NULLABLE,
+    )
+
+
 def step_categories(env, as_of):
-    _sync(
+    """Deep rebuild: what each member bought per product category, from every order line."""
+    sync(
         env,
         "fidelite_member_category_kpi",
         CATEGORY_KEYS,
@@ -95,25 +90,26 @@ def step_categories(env, as_of):
             "SELECT partner_id, company_id, category_id, revenue, margin, lines::int AS line_count FROM (%s) lines",
             lines_sql(env),
         ),
+        nullable=NULLABLE,
     )
 
 
 def step_stores(env, as_of):
-    _sync(
+    sync(
         env,
         "fidelite_member_store_kpi",
         STORE_KEYS,
         ("partner_id", "company_id", "store_id", "first_visit", "last_visit", "visit_count", "revenue"),
         SQL(
             """
-            SELECT partner_id, company_id, store_id, MIN(day) FILTER (WHERE visit = 1) AS first_visit,
-                   MAX(day) FILTER (WHERE visit = 1) AS last_visit, SUM(visit)::int AS visit_count,
+            SELECT partner_id, company_id, store_id, MIN(day) FILTER (WHERE visits > 0) AS first_visit,
+                   MAX(day) FILTER (WHERE visits > 0) AS last_visit, SUM(visits)::int AS visit_count,
                    SUM(revenue) AS revenue
-              FROM (%s) orders
+              FROM fidelite_member_store_day
              GROUP BY 1, 2, 3
-            """,
-            orders_sql(env),
+            """
         ),
+        nullable=NULLABLE,
     )
 
 
@@ -122,10 +118,10 @@ def step_members(env, as_of):
     rows = SQL(
         """
         WITH figures AS (
-            SELECT partner_id, company_id, MIN(day) FILTER (WHERE visit = 1) AS first_visit,
-                   MAX(day) FILTER (WHERE visit = 1) AS last_visit, SUM(visit) AS visits,
+            SELECT partner_id, company_id, MIN(day) FILTER (WHERE visits > 0) AS first_visit,
+                   MAX(day) FILTER (WHERE visits > 0) AS last_visit, SUM(visits) AS visits,
                    SUM(revenue) AS revenue, SUM(revenue_incl) AS revenue_incl, %(windows)s
-              FROM (%(orders)s) orders
+              FROM fidelite_member_store_day
              GROUP BY 1, 2
         ), members AS (
             SELECT DISTINCT p.commercial_partner_id AS partner_id,
@@ -134,14 +130,12 @@ def step_members(env, as_of):
               JOIN loyalty_program pr ON pr.id = c.program_id AND pr.program_type = 'loyalty'
               JOIN res_partner p ON p.id = c.partner_id
              WHERE COALESCE(c.company_id, pr.company_id) IS NOT NULL
-        ), keys AS (
-            SELECT partner_id, company_id FROM figures UNION SELECT partner_id, company_id FROM members
-        ), margins AS (
-            SELECT partner_id, company_id, SUM(margin) AS margin FROM fidelite_member_category_kpi GROUP BY 1, 2
         ), stores AS (
             SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, store_id
               FROM fidelite_member_store_kpi WHERE store_id IS NOT NULL AND visit_count > 0
              ORDER BY partner_id, company_id, visit_count DESC, revenue DESC, store_id
+        ), margins AS (
+            SELECT partner_id, company_id, SUM(margin) AS margin FROM fidelite_member_category_kpi GROUP BY 1, 2
         ), categories AS (
             SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, category_id
               FROM fidelite_member_category_kpi WHERE category_id IS NOT NULL AND revenue > 0
@@ -159,7 +153,7 @@ def step_members(env, as_of):
              WHERE r.state != 'cancelled'
              GROUP BY 1, 2
         )
-        SELECT k.partner_id, k.company_id, f.first_visit, f.last_visit,
+        SELECT partner_id, company_id, f.first_visit, f.last_visit,
                COALESCE(f.visits, 0)::int AS visit_count,
                COALESCE(f.revenue, 0) AS revenue, COALESCE(f.revenue_incl, 0) AS revenue_incl,
                CASE WHEN f.visits > 0 THEN f.revenue / f.visits ELSE 0 END AS average_basket,
@@ -170,8 +164,8 @@ def step_members(env, as_of):
                s.store_id AS preferred_store_id, c.category_id AS preferred_category_id,
                COALESCE(pt.earned, 0) AS points_earned, COALESCE(pt.spent, 0) AS points_spent,
                COALESCE(pt.expired, 0) AS points_expired, COALESCE(rw.used, 0)::int AS rewards_used
-          FROM keys k
-          LEFT JOIN figures f USING (partner_id, company_id)
+          FROM figures f
+          FULL JOIN members k USING (partner_id, company_id)
           LEFT JOIN margins mg USING (partner_id, company_id)
           LEFT JOIN stores s USING (partner_id, company_id)
           LEFT JOIN categories c USING (partner_id, company_id)
@@ -184,25 +178,32 @@ def step_members(env, as_of):
             "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w365",
             *(fields.Date.subtract(as_of, days=days) for days in WINDOWS),
         ),
-        orders=orders_sql(env),
     )
-    _sync(env, "fidelite_member_kpi", MEMBER_KEYS, MEMBER_FIGURES, rows)
+    sync(env, "fidelite_member_kpi", MEMBER_KEYS, MEMBER_FIGURES, rows)
 
 
-STEPS = [
+# a deep rebuild regenerates the facts kept current order by order, from the orders themselves
+DEEP_STEPS = [
+    ("days", step_days),
     ("categories", step_categories),
+]
+STEPS = [
     ("stores", step_stores),
     ("members", step_members),
     ("scores", member_scores.score_all),
     ("history", member_scores.snapshot),
     ("cohorts", member_scores.cohorts),
+    ("pareto", member_scores.pareto),
     ("segments", lambda env, as_of: segments.refresh_all(env)),
 ]
 
 
-def rebuild(env, as_of=None, commit=False):
+def rebuild(env, as_of=None, commit=False, deep=False):
     """Rebuild every member's figures and scores as of ``as_of`` (today); returns the run.
 
+    The nightly rebuild derives everything from the facts kept current order by order
+    (purchases per member, store and day; per member and category). With ``deep`` (and always
+    while no deep rebuild was ever done) these facts are first regenerated from the orders.
     With ``commit`` (the cron) each step is committed, so a run stopped half-way resumes at
     its next step when started again on the same day.
     """
@@ -211,19 +212,19 @@ def rebuild(env, as_of=None, commit=False):
     Run = env["fidelite.kpi.refresh"]
     run = Run.search([("state", "=", "running"), ("as_of", "=", as_of)], limit=1) if commit else Run
     if not run:
-        run = Run.create({"as_of": as_of, "state": "running", "started_at": fields.Datetime.now()})
+        deep = deep or not Run.search_count([("deep", "=", True), ("state", "=", "done")], limit=1)
+        run = Run.create({"as_of": as_of, "state": "running", "deep": deep, "started_at": fields.Datetime.now()})
+    steps = (DEEP_STEPS if run.deep else []) + STEPS
     done = (run.done_steps or "").split(",")
-    for index, (name, step) in enumerate(STEPS):
+    for index, (name, step) in enumerate(steps):
         if name in done:
             continue
-        run.write({"step": name, "progress": 100.0 * index / len(STEPS)})
+        run.write({"step": name, "progress": 100.0 * index / len(steps)})
         if commit:
             env.cr.commit()
         started = time.perf_counter()
         env.flush_all()
-        # aggregates over every order fit in memory instead of spilling to disk
-        work_mem = env["ir.config_parameter"].get_param("fidelite_loyalty.refresh_work_mem", "512MB")
-        env.cr.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+        _tune(env)
         step(env, as_of)
         env.invalidate_all()
         seconds = time.perf_counter() - started
@@ -245,18 +246,39 @@ def rebuild(env, as_of=None, commit=False):
     return run
 
 
+def _tune(env):
+    """Settings of the current transaction for statements over every member.
+
+    Aggregates over millions of rows fit in memory instead of spilling to disk, large scans
+    may use parallel workers, and no time is spent compiling (JIT) plans that run once.
+    """
+    work_mem = env["ir.config_parameter"].get_param("fidelite_loyalty.refresh_work_mem", "512MB")
+    env.cr.execute(
+        "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true),"
+        " set_config('max_parallel_workers_per_gather', '2', true)",
+        [work_mem],
+    )
+
+
+ORDER_IDS = {"pos.order": "pos_ids", "sale.order": "sale_ids", "account.move": "invoice_ids"}
+
+
 def record_order(order, today=None):
-    """Add a paid POS order or a confirmed sales order to its member's figures.
+    """Add a paid POS order, a confirmed sales order or a posted invoice to its member's figures.
+
+    An invoice counts only where its company counts invoices and when it comes from no POS or
+    sales order (the query gives no row otherwise).
 
     The order's rows come from the same queries as the rebuild's, read once: one statement
     adds them to the member's categories, store and figures, a second one derives the rest.
     """
     env = order.env
     today = today or fields.Date.today()
-    ids = {"pos_ids": [], "sale_ids": []}
-    ids["pos_ids" if order._name == "pos.order" else "sale_ids"] = order.ids
-    for model in ("pos.order", "pos.order.line", "sale.order", "sale.order.line"):
+    ids = {"pos_ids": [], "sale_ids": [], "invoice_ids": []}
+    ids[ORDER_IDS[order._name]] = order.ids
+    for model in ("pos.order", "pos.order.line", "sale.order", "sale.order.line", "account.move", "account.move.line"):
         env[model].flush_model()
+    env["res.company"].flush_model(["fidelite_kpi_invoices"])
     windows = {f"d{days}": fields.Date.subtract(today, days=days) for days in WINDOWS}
     env.cr.execute(
         SQL(
@@ -279,6 +301,13 @@ def record_order(order, today=None):
                        first_visit = LEAST(s.first_visit, EXCLUDED.first_visit),
                        last_visit = GREATEST(s.last_visit, EXCLUDED.last_visit),
                        visit_count = s.visit_count + EXCLUDED.visit_count, revenue = s.revenue + EXCLUDED.revenue
+            ), days AS (
+                INSERT INTO fidelite_member_store_day AS d
+                       (partner_id, company_id, store_id, day, revenue, revenue_incl, visits)
+                SELECT partner_id, company_id, store_id, day, revenue, revenue_incl, visit FROM o
+                ON CONFLICT (partner_id, company_id, COALESCE(store_id, 0), day) DO UPDATE SET
+                       revenue = d.revenue + EXCLUDED.revenue, revenue_incl = d.revenue_incl + EXCLUDED.revenue_incl,
+                       visits = d.visits + EXCLUDED.visits
             )
             INSERT INTO fidelite_member_kpi AS k
                    (partner_id, company_id, first_visit, last_visit, visit_count, revenue, revenue_incl, margin,
@@ -313,7 +342,12 @@ def record_order(order, today=None):
         env["fidelite.points.move"].flush_model()
         env["fidelite.reward.redemption"].flush_model()
         env.cr.execute(_derived_sql(partner_id, company_id))
-    for model in ("fidelite.member.kpi", "fidelite.member.store.kpi", "fidelite.member.category.kpi"):
+    for model in (
+        "fidelite.member.kpi",
+        "fidelite.member.store.kpi",
+        "fidelite.member.category.kpi",
+        "fidelite.member.store.day",
+    ):
         env[model].invalidate_model()
 
 

@@ -26,8 +26,6 @@
 
 from odoo.tools import SQL
 
-from .member_orders import orders_sql
-
 DROPOUT_A = 1.0
 DROPOUT_B = 3.0
 SPEND_SHRINK = 2.0
@@ -35,7 +33,8 @@ HORIZON_DAYS = 365
 
 
 def score_all(env, as_of):
-    """Score every member at once: one UPDATE, rows whose scores did not change are left alone."""
+    """Score every member at once: one UPDATE for the buyers, one for the prospects; rows whose
+    scores did not change are not written."""
     env.flush_all()
     env.cr.execute(
         SQL(
@@ -43,6 +42,7 @@ def score_all(env, as_of):
             WITH buyers AS (
                 SELECT k.id, k.company_id, k.visit_count, k.first_visit, k.last_visit, k.revenue,
                        COALESCE(k.revenue_365, 0) AS revenue_365, k.margin, k.average_basket,
+                       k.mean_days_between, k.lifecycle AS previous, k.lifecycle_since,
                        (k.visit_count - 1)::float AS x,
                        (k.last_visit - k.first_visit)::float AS t_x,
                        GREATEST(%(as_of)s - k.first_visit, 0)::float AS big_t
@@ -81,49 +81,48 @@ def score_all(env, as_of):
                 SELECT s.*, s.p_alive * s.rate * %(horizon)s AS expected_visits,
                        s.p_alive * s.rate * %(horizon)s * s.value_per_visit AS clv_predicted
                   FROM scored s
+            ), cells AS (
+                -- the named cell of each of the 125 scores, looked up once instead of per member
+                SELECT r, f, m, (
+                        SELECT s.id FROM fidelite_rfm_segment s
+                         WHERE s.active AND r BETWEEN s.r_min AND s.r_max
+                           AND ROUND((f + m) / 2.0) BETWEEN s.fm_min AND s.fm_max
+                         ORDER BY s.sequence, s.id LIMIT 1) AS id
+                  FROM generate_series(1, 5) r, generate_series(1, 5) f, generate_series(1, 5) m
             ), medians AS (
                 SELECT company_id,
                        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY revenue_365) AS current,
                        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY clv_predicted) AS potential
                   FROM valued GROUP BY company_id
             ), final AS (
-                SELECT k.id,
+                SELECT v.id,
                        v.r_score, v.f_score, v.m_score,
                        v.r_score::text || v.f_score::text || v.m_score::text AS rfm_code,
                        cell.id AS rfm_segment_id,
-                       CASE WHEN v.id IS NULL THEN NULL
-                            WHEN k.revenue <= 0 THEN 'c'
+                       CASE WHEN v.revenue <= 0 THEN 'c'
                             WHEN v.revenue_before < c.fidelite_abc_a_share / 100.0 * v.revenue_total THEN 'a'
                             WHEN v.revenue_before < c.fidelite_abc_b_share / 100.0 * v.revenue_total THEN 'b'
                             ELSE 'c' END AS abc_class,
-                       CASE WHEN v.id IS NULL THEN 0 WHEN k.margin != 0 THEN k.margin ELSE k.revenue END
-                           AS clv_historical,
-                       v.p_alive, COALESCE(v.expected_visits, 0) AS expected_visits,
-                       COALESCE(v.clv_predicted, 0) AS clv_predicted,
-                       CASE WHEN v.id IS NULL THEN NULL
-                            WHEN v.revenue_365 > m.current AND v.clv_predicted > m.potential THEN 'desirable'
+                       CASE WHEN v.margin != 0 THEN v.margin ELSE v.revenue END AS clv_historical,
+                       v.p_alive, v.expected_visits, v.clv_predicted,
+                       CASE WHEN v.revenue_365 > m.current AND v.clv_predicted > m.potential THEN 'desirable'
                             WHEN v.clv_predicted > m.potential THEN 'underdeveloped'
                             WHEN v.revenue_365 > m.current THEN 'mature'
                             ELSE 'undesirable' END AS quadrant,
-                       k.lifecycle AS previous, k.lifecycle_since,
-                       CASE WHEN v.id IS NULL THEN 'prospect'
-                            WHEN %(as_of)s - k.last_visit > c.fidelite_lost_days THEN 'lost'
-                            WHEN %(as_of)s - k.last_visit > c.fidelite_lapsed_days THEN 'lapsed'
-                            WHEN %(as_of)s - k.last_visit
-                                 > c.fidelite_at_risk_factor * COALESCE(NULLIF(k.mean_days_between, 0),
+                       v.previous, v.lifecycle_since,
+                       CASE WHEN %(as_of)s - v.last_visit > c.fidelite_lost_days THEN 'lost'
+                            WHEN %(as_of)s - v.last_visit > c.fidelite_lapsed_days THEN 'lapsed'
+                            WHEN %(as_of)s - v.last_visit
+                                 > c.fidelite_at_risk_factor * COALESCE(NULLIF(v.mean_days_between, 0),
                                                                          c.fidelite_rhythm_days) THEN 'at_risk'
-                            WHEN %(as_of)s - k.first_visit < c.fidelite_new_days THEN 'new'
+                            WHEN %(as_of)s - v.first_visit < c.fidelite_new_days THEN 'new'
                             ELSE 'active' END AS stage,
                        c.fidelite_new_days AS won_back_days
-                  FROM fidelite_member_kpi k
-                  JOIN res_company c ON c.id = k.company_id
-                  LEFT JOIN valued v ON v.id = k.id
-                  LEFT JOIN medians m ON m.company_id = k.company_id
-                  LEFT JOIN LATERAL (
-                        SELECT s.id FROM fidelite_rfm_segment s
-                         WHERE s.active AND v.r_score BETWEEN s.r_min AND s.r_max
-                           AND ROUND((v.f_score + v.m_score) / 2.0) BETWEEN s.fm_min AND s.fm_max
-                         ORDER BY s.sequence, s.id LIMIT 1) cell ON TRUE
+                  FROM valued v
+                  JOIN res_company c ON c.id = v.company_id
+                  JOIN medians m ON m.company_id = v.company_id
+                  LEFT JOIN cells cell
+                         ON cell.r = v.r_score AND cell.f = v.f_score AND cell.m = v.m_score
             ), decided AS (
                 SELECT f.*,
                        CASE WHEN f.stage IN ('active', 'new') AND f.previous IN ('lapsed', 'lost') THEN 'won_back'
@@ -142,6 +141,11 @@ def score_all(env, as_of):
                                           THEN %(as_of)s ELSE d.lifecycle_since END
               FROM decided d
              WHERE k.id = d.id
+               AND (k.scored_on, k.r_score, k.f_score, k.m_score, k.rfm_code, k.rfm_segment_id, k.abc_class,
+                    k.clv_historical, k.p_alive, k.expected_visits, k.clv_predicted, k.quadrant, k.lifecycle)
+                   IS DISTINCT FROM
+                   (%(as_of)s::date, d.r_score, d.f_score, d.m_score, d.rfm_code, d.rfm_segment_id, d.abc_class,
+                    d.clv_historical, d.p_alive, d.expected_visits, d.clv_predicted, d.quadrant, d.lifecycle)
             """,
             as_of=as_of,
             a=DROPOUT_A,
@@ -150,11 +154,34 @@ def score_all(env, as_of):
             horizon=HORIZON_DAYS,
         )
     )
+    # members who never came: prospects, without scores
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE fidelite_member_kpi k SET
+                   scored_on = %(as_of)s, r_score = NULL, f_score = NULL, m_score = NULL, rfm_code = NULL,
+                   rfm_segment_id = NULL, abc_class = NULL, clv_historical = 0, p_alive = NULL,
+                   expected_visits = 0, clv_predicted = 0, quadrant = NULL, lifecycle = 'prospect',
+                   lifecycle_since = CASE WHEN k.lifecycle IS DISTINCT FROM 'prospect' OR k.lifecycle_since IS NULL
+                                          THEN %(as_of)s ELSE k.lifecycle_since END
+             WHERE NOT (k.visit_count > 0 AND k.last_visit IS NOT NULL)
+               AND (k.scored_on, k.r_score, k.f_score, k.m_score, k.rfm_code, k.rfm_segment_id, k.abc_class,
+                    k.clv_historical, k.p_alive, k.expected_visits, k.clv_predicted, k.quadrant, k.lifecycle)
+                   IS DISTINCT FROM
+                   (%(as_of)s::date, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, 'prospect')
+            """,
+            as_of=as_of,
+        )
+    )
     env.invalidate_all()
 
 
 def snapshot(env, as_of):
-    """Keep every member's scores as the first refresh of the month found them (one row a month)."""
+    """Keep every member's scores as the first refresh of the month found them (one row a month).
+
+    A company whose month is already kept is skipped at once (one index lookup), so only the
+    first refresh of a month writes its members' rows.
+    """
     env.flush_all()
     env.cr.execute(
         SQL(
@@ -166,6 +193,8 @@ def snapshot(env, as_of):
                    lifecycle, abc_class, quadrant, revenue_365, clv_predicted
               FROM fidelite_member_kpi
              WHERE lifecycle != 'prospect'
+               AND company_id NOT IN (SELECT company_id FROM fidelite_member_score_history
+                                       WHERE period = date_trunc('month', %(as_of)s::date)::date)
             ON CONFLICT (partner_id, company_id, period) DO NOTHING
             """,
             as_of=as_of,
@@ -174,30 +203,57 @@ def snapshot(env, as_of):
 
 
 def cohorts(env, as_of):
-    """Retention by acquisition cohort: of the members first seen in a month, how many came k months later."""
+    """Retention by acquisition cohort: of the members first seen in a month, how many came k months later.
+
+    Read from the purchases per member, store and day; a member's cohort is the month of their
+    first visit, as the members' step just computed it.
+    """
     env.cr.execute("DELETE FROM fidelite_cohort_cell")
     env.cr.execute(
-        SQL(
-            """
-            WITH months AS (
-                SELECT DISTINCT partner_id, company_id, date_trunc('month', day)::date AS month
-                  FROM (%(orders)s) orders WHERE visit = 1
-            ), firsts AS (
-                SELECT partner_id, company_id, MIN(month) AS cohort FROM months GROUP BY 1, 2
-            ), sizes AS (
-                SELECT company_id, cohort, COUNT(*) AS size FROM firsts GROUP BY 1, 2
-            ), cells AS (
-                SELECT f.company_id, f.cohort,
-                       ((EXTRACT(YEAR FROM m.month) - EXTRACT(YEAR FROM f.cohort)) * 12
-                        + EXTRACT(MONTH FROM m.month) - EXTRACT(MONTH FROM f.cohort))::int AS months_after,
-                       COUNT(*) AS members
-                  FROM months m JOIN firsts f USING (partner_id, company_id)
-                 GROUP BY 1, 2, 3
-            )
-            INSERT INTO fidelite_cohort_cell (company_id, cohort, months_after, members, cohort_size, retention)
-            SELECT c.company_id, c.cohort, c.months_after, c.members, s.size, 100.0 * c.members / s.size
-              FROM cells c JOIN sizes s USING (company_id, cohort)
-            """,
-            orders=orders_sql(env),
+        """
+        WITH months AS (
+            SELECT DISTINCT partner_id, company_id, date_trunc('month', day)::date AS month
+              FROM fidelite_member_store_day WHERE visits > 0
+        ), cells AS (
+            SELECT k.company_id, date_trunc('month', k.first_visit)::date AS cohort,
+                   ((EXTRACT(YEAR FROM m.month) - EXTRACT(YEAR FROM k.first_visit)) * 12
+                    + EXTRACT(MONTH FROM m.month) - EXTRACT(MONTH FROM k.first_visit))::int AS months_after,
+                   COUNT(*) AS members
+              FROM months m JOIN fidelite_member_kpi k USING (partner_id, company_id)
+             WHERE k.first_visit IS NOT NULL
+             GROUP BY 1, 2, 3
+        ), sizes AS (
+            SELECT company_id, date_trunc('month', first_visit)::date AS cohort, COUNT(*) AS size
+              FROM fidelite_member_kpi WHERE first_visit IS NOT NULL GROUP BY 1, 2
         )
+        INSERT INTO fidelite_cohort_cell (company_id, cohort, months_after, members, cohort_size, retention)
+        SELECT c.company_id, c.cohort, c.months_after, c.members, s.size, 100.0 * c.members / s.size
+          FROM cells c JOIN sizes s USING (company_id, cohort)
+        """
+    )
+
+
+def pareto(env, as_of):
+    """The Pareto curve per company: members sorted by revenue, in 100 slices of equal size.
+
+    For each slice: its share of the members (1 to 100 %), the cumulative share of revenue of
+    the members up to it, its revenue and its ABC class (that of its first member).
+    """
+    env.cr.execute("DELETE FROM fidelite_pareto_point")
+    env.cr.execute(
+        """
+        WITH ranked AS (
+            SELECT company_id, revenue, abc_class,
+                   CEIL(100.0 * ROW_NUMBER() OVER (PARTITION BY company_id ORDER BY revenue DESC, id)
+                        / COUNT(*) OVER (PARTITION BY company_id))::int AS slice,
+                   SUM(revenue) OVER (PARTITION BY company_id ORDER BY revenue DESC, id) AS running,
+                   SUM(revenue) OVER (PARTITION BY company_id) AS total
+              FROM fidelite_member_kpi
+             WHERE revenue > 0
+        )
+        INSERT INTO fidelite_pareto_point (company_id, member_share, revenue_share, revenue, members, abc_class)
+        SELECT company_id, slice, 100.0 * MAX(running) / MAX(total), SUM(revenue), COUNT(*), MIN(abc_class)
+          FROM ranked
+         GROUP BY company_id, slice
+        """
     )

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from ..services import member_kpis
@@ -100,23 +100,79 @@ class TestMemberKpis(PosOrderCase):
             sorted([(self.config.name, 2, 20.0), (self.lyon.name, 1, 30.0)]),  # the refund was in the first
         )
 
+    def figures(self, partners):
+        return {kpi.partner_id: {name: kpi[name] for name in COMPARED} for kpi in self.kpi(partners)}
+
+    def assertSameFigures(self, partners, expected):
+        got = self.figures(partners)
+        self.assertEqual(set(got), set(expected))
+        for partner, values in got.items():
+            for name in COMPARED:
+                with self.subTest(member=partner.name, figure=name):
+                    if isinstance(values[name], float):
+                        self.assertAlmostEqual(values[name], expected[partner][name], places=6)
+                    else:
+                        self.assertEqual(values[name], expected[partner][name])
+
     def test_incremental_and_rebuilt_figures_are_the_same(self):
         self.history()
-        self.env["fidelite.member.kpi"].sudo()._fidelite_rebuild()
-        rebuilt = {kpi.partner_id: {name: kpi[name] for name in COMPARED} for kpi in self.kpi(self.member | self.other)}
-        for table in ("fidelite_member_kpi", "fidelite_member_store_kpi", "fidelite_member_category_kpi"):
+        members = self.member | self.other
+        Kpi = self.env["fidelite.member.kpi"].sudo()
+        Kpi._fidelite_rebuild(deep=True)
+        rebuilt = self.figures(members)
+        Day = self.env["fidelite.member.store.day"].sudo()
+        facts = sorted(
+            Day.search([("partner_id", "in", members.ids)]).mapped(lambda d: (d.partner_id.id, d.day, d.visits))
+        )
+        for table in (
+            "fidelite_member_kpi",
+            "fidelite_member_store_kpi",
+            "fidelite_member_category_kpi",
+            "fidelite_member_store_day",
+        ):
             self.env.cr.execute(f"DELETE FROM {table}")
         self.env.invalidate_all()
-        orders = self.env["pos.order"].search([("partner_id", "in", (self.member | self.other).ids)], order="id")
+        orders = self.env["pos.order"].search([("partner_id", "in", members.ids)], order="id")
         for order in orders:
             member_kpis.record_order(order)
-        for kpi in self.kpi(self.member | self.other):
-            for name in COMPARED:
-                with self.subTest(member=kpi.partner_id.name, figure=name):
-                    if isinstance(kpi[name], float):
-                        self.assertAlmostEqual(kpi[name], rebuilt[kpi.partner_id][name], places=6)
-                    else:
-                        self.assertEqual(kpi[name], rebuilt[kpi.partner_id][name])
+        self.assertSameFigures(members, rebuilt)
+        self.assertEqual(
+            sorted(
+                Day.search([("partner_id", "in", members.ids)]).mapped(lambda d: (d.partner_id.id, d.day, d.visits))
+            ),
+            facts,
+            "the orders paid one by one make the same purchases per store and day as the deep rebuild",
+        )
+        # the nightly refresh reads the facts the orders fed, not the orders: same figures again
+        run = Kpi._fidelite_rebuild()
+        self.assertFalse(run.deep)
+        self.assertNotIn("categories:", run.log)
+        self.assertSameFigures(members, rebuilt)
+
+    def test_first_refresh_is_deep_and_nightly_refresh_reads_the_facts(self):
+        self.history()
+        Kpi = self.env["fidelite.member.kpi"].sudo()
+        self.env["fidelite.kpi.refresh"].sudo().search([]).unlink()
+        first = Kpi._fidelite_rebuild()
+        self.assertTrue(first.deep, "without a deep rebuild done, the facts are built from the orders first")
+        self.assertIn("days:", first.log)
+        # an order changed behind the back of the incremental path is seen by the next deep rebuild only
+        self.env.cr.execute("UPDATE pos_order SET state = 'cancel' WHERE partner_id = %s", [self.other.id])
+        self.assertEqual(self.kpi(self.other).visit_count, 1)
+        Kpi._fidelite_rebuild()
+        self.assertEqual(self.kpi(self.other).visit_count, 1)
+        Kpi._fidelite_rebuild(deep=True)
+        self.assertEqual(self.kpi(self.other).visit_count, 0)
+
+    def test_pareto_curve(self):
+        self.history()
+        self.env["fidelite.member.kpi"].sudo()._fidelite_rebuild()
+        points = self.env["fidelite.pareto.point"].sudo().search([("company_id", "=", self.env.company.id)])
+        self.assertEqual(
+            [(p.member_share, round(p.revenue_share, 1), p.abc_class, p.revenue, p.members) for p in points],
+            [(50, 80.0, "a", 200.0, 1), (100, 100.0, "b", 50.0, 1)],
+            "half of the members (Nour) make 80 % of the revenue",
+        )
 
     def test_a_paid_order_updates_the_figures_at_once(self):
         self.sync(self.order_data([(self.beans, 4)]))
@@ -139,3 +195,59 @@ class TestMemberKpis(PosOrderCase):
         lou_cohort = cells.filtered(lambda cell: cell.cohort == first_month)
         self.assertEqual(lou_cohort.filtered(lambda cell: cell.months_after == 0).retention, 100.0)
         self.assertTrue(all(cell.members <= cell.cohort_size for cell in cells))
+
+    def invoice(self, partner, amount, move_type="out_invoice"):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": self.today - timedelta(days=3),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.beans.id, "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def test_invoices_count_where_the_company_counts_them(self):
+        self.env.company.fidelite_kpi_invoices = True
+        self.invoice(self.other, 100.0)
+        self.invoice(self.other, 30.0, "out_refund")
+        kpi = self.kpi(self.other)
+        self.assertEqual((kpi.visit_count, kpi.revenue, kpi.last_visit), (1, 70.0, self.today - timedelta(days=3)))
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.other.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.beans.id,
+                                "product_uom_qty": 5,
+                                "price_unit": 10.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        order._create_invoices().action_post()
+        self.assertEqual(
+            (kpi.visit_count, kpi.revenue), (2, 120.0), "the invoice of a sales order is not counted twice"
+        )
+        incremental = self.figures(self.other)
+        Kpi = self.env["fidelite.member.kpi"].sudo()
+        Kpi._fidelite_rebuild(deep=True)
+        self.assertSameFigures(self.other, incremental)
+        category = self.env["fidelite.member.category.kpi"].sudo().search([("partner_id", "=", self.other.id)])
+        self.assertEqual((category.category_id, category.revenue, category.line_count), (self.beans.categ_id, 120.0, 3))
+        self.env.company.fidelite_kpi_invoices = False
+        Kpi._fidelite_rebuild(deep=True)
+        self.assertEqual((self.kpi(self.other).visit_count, self.kpi(self.other).revenue), (1, 50.0))

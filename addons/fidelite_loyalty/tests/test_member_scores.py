@@ -121,6 +121,18 @@ class TestMemberScores(TransactionCase):
         kpis = self.members([self.visits(11, 300, 15), self.visits(11, 300, 61)])
         member_scores.score_all(self.env, AS_OF)
         member_scores.snapshot(self.env, AS_OF)
+        History = self.env["fidelite.member.score.history"]
+        kept = History.search([("partner_id", "in", kpis.partner_id.ids)])
+        self.assertEqual(len(kept), 2)
+        # later in the month the scores move, the month keeps what its first refresh found
+        newcomer = self.env["fidelite.member.kpi"].create(
+            {"partner_id": self.partners[2].id, "company_id": self.company.id, **self.visits(3, 40, 2)}
+        )
+        member_scores.score_all(self.env, AS_OF)
+        member_scores.snapshot(self.env, AS_OF)
+        self.assertEqual(History.search([("partner_id", "in", (kpis | newcomer).partner_id.ids)]), kept)
+        newcomer.unlink()
+        member_scores.score_all(self.env, AS_OF)
         later = AS_OF + timedelta(days=60)  # the first stays away, the second came back
         kpis[1].last_visit = AS_OF + timedelta(days=50)
         member_scores.score_all(self.env, later)
