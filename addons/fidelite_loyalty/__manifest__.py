@@ -25,6 +25,9 @@
         "views/fidelite_member_kpi_views.xml",
         "views/fidelite_segment_views.xml",
         "views/fidelite_coupon_rule_views.xml",
+        "report/fidelite_settlement_report.xml",
+        "views/fidelite_outlet_views.xml",
+        "views/fidelite_partner_merchant_views.xml",
         "views/fidelite_menus.xml",
     ],
     "demo": [
