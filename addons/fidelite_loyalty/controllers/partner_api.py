@@ -37,7 +37,13 @@ class PartnerApi(http.Controller):
         )
 
     @http.route(
-        f"{BASE}/cards/<string:identifier>", type="http", auth="none", methods=["GET"], csrf=False, save_session=False
+        f"{BASE}/cards/<string:identifier>",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+        readonly=True,
     )
     def card(self, identifier):
         try:
@@ -46,11 +52,15 @@ class PartnerApi(http.Controller):
         except ApiError as error:
             return self._error(error)
 
-    @http.route(f"{BASE}/earn", type="http", auth="none", methods=["POST"], csrf=False, save_session=False)
+    @http.route(
+        f"{BASE}/earn", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False
+    )
     def earn(self):
         return self._operation("earn")
 
-    @http.route(f"{BASE}/burn", type="http", auth="none", methods=["POST"], csrf=False, save_session=False)
+    @http.route(
+        f"{BASE}/burn", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False
+    )
     def burn(self):
         return self._operation("burn")
 

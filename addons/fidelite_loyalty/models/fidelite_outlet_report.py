@@ -77,8 +77,8 @@ class FideliteOutletReport(models.Model):
                   FROM redeem_weight r JOIN earned_before b ON b.redeem_id = r.id
                  WHERE r.weight < 1
                 UNION ALL
-                SELECT COALESCE(p.fidelite_enrolled_outlet_id, o.id), NULL, COALESCE(p.fidelite_member_since, p.create_date::date), 1,
-                       0.0, 0.0, 0.0, 0.0, 0.0
+                SELECT COALESCE(p.fidelite_enrolled_outlet_id, o.id), NULL,
+                       COALESCE(p.fidelite_member_since, p.create_date::date), 1, 0.0, 0.0, 0.0, 0.0, 0.0
                   FROM res_partner p LEFT JOIN fidelite_outlet o ON o.pos_config_id = p.fidelite_home_store_id
                  WHERE p.fidelite_enrolled_outlet_id IS NOT NULL OR o.id IS NOT NULL
                 UNION ALL

@@ -44,8 +44,8 @@ class PartnerApiCase(HttpCase, LedgerAssertions):
         response = self.url_open(f"{API}{path}", data=data, headers=headers, method=method, allow_redirects=False)
         return response.status_code, response.json()
 
-    def earn(self, amount, key, card="CV0000001", **kwargs):
-        return self.call("POST", "/earn", {"card": card, "amount": amount}, idempotency_key=key, **kwargs)
+    def earn(self, amount, idempotency_key, card="CV0000001", **kwargs):
+        return self.call("POST", "/earn", {"card": card, "amount": amount}, idempotency_key=idempotency_key, **kwargs)
 
-    def burn(self, points, key, card="CV0000001", **kwargs):
-        return self.call("POST", "/burn", {"card": card, "points": points}, idempotency_key=key, **kwargs)
+    def burn(self, points, idempotency_key, card="CV0000001", **kwargs):
+        return self.call("POST", "/burn", {"card": card, "points": points}, idempotency_key=idempotency_key, **kwargs)

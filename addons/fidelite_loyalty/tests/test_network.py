@@ -21,7 +21,7 @@ class TestNetwork(TransactionCase, LedgerAssertions):
         cls.franchise_c = Company.create({"name": "Franchise Croix-Rousse"})
         cls.outsider = Company.create({"name": "Not in the network"})
         cls.program = make_loyalty_program(
-            cls.env.with_company(cls.hq),
+            cls.env(context=dict(cls.env.context, allowed_company_ids=cls.hq.ids)),
             name="Carte réseau",
             company_id=cls.hq.id,
             fidelite_company_ids=[Command.set([cls.franchise_b.id, cls.franchise_c.id])],
@@ -29,7 +29,9 @@ class TestNetwork(TransactionCase, LedgerAssertions):
             fidelite_cost_rule="earned",
         )
         cls.other_program = make_loyalty_program(
-            cls.env.with_company(cls.outsider), name="Carte voisine", company_id=cls.outsider.id
+            cls.env(context=dict(cls.env.context, allowed_company_ids=cls.outsider.ids)),
+            name="Carte voisine",
+            company_id=cls.outsider.id,
         )
         Outlet = cls.env["fidelite.outlet"]
         cls.outlet_a = Outlet.create({"name": "Store A", "company_id": cls.hq.id})
@@ -168,3 +170,16 @@ class TestNetwork(TransactionCase, LedgerAssertions):
         self.assertEqual(member.fidelite_enrolled_outlet_id, popup)
         self.assert_balance(card, 40)
         self.assertEqual(card.fidelite_state, "active")
+
+    def test_sales_orders_of_a_franchisee_use_the_network_program(self):
+        member = self.env["res.partner"].create({"name": "Odile Marchand"})
+        programs = self.env["loyalty.program"].with_context(active_test=False)
+        for company, expected in ((self.franchise_b, True), (self.outsider, False)):
+            with self.subTest(company=company.name):
+                order = (
+                    self.env["sale.order"]
+                    .with_company(company)
+                    .create({"partner_id": member.id, "company_id": company.id})
+                )
+                found = programs.search(order._get_program_domain())
+                self.assertEqual(self.program in found, expected)
