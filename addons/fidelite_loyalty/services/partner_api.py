@@ -74,7 +74,7 @@ def authenticate(env, authorization, scope):
     secret = secret.strip()
     if kind.lower() != "bearer" or not secret:
         raise ApiError(401, "unauthenticated", _("Send your API key: Authorization: Bearer <key>."))
-    parts = secret.split("_")
+    parts = secret.split("_", 2)  # the secret part may hold "_" too
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise ApiError(401, "unauthenticated", _("This API key is not valid."))
     env.cr.execute(

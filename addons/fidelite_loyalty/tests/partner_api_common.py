@@ -1,5 +1,7 @@
 import json
 
+import requests
+
 from odoo.tests import HttpCase
 
 from ..services import partner_api
@@ -32,7 +34,9 @@ class PartnerApiCase(HttpCase, LedgerAssertions):
             {"program_id": cls.program.id, "partner_id": cls.member.id, "code": "CV0000001"}
         )
 
-    def call(self, method, path, body=None, key=None, idempotency_key=None, raw=None, headers=None):
+    def call(self, method, path, body=None, key=None, idempotency_key=None, raw=None, headers=None, session=None):
+        if session is None:
+            self.env.flush_all()  # the server's request reads the database, not this test's cache
         headers = dict(headers or {})
         if key is not False:
             headers["Authorization"] = f"Bearer {key or self.key}"
@@ -41,8 +45,16 @@ class PartnerApiCase(HttpCase, LedgerAssertions):
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         if data is not None:
             headers["Content-Type"] = "application/json"
-        response = self.url_open(f"{API}{path}", data=data, headers=headers, method=method, allow_redirects=False)
+        if session is None:
+            response = self.url_open(f"{API}{path}", data=data, headers=headers, method=method, allow_redirects=False)
+        else:  # from another thread, inside allow_requests()
+            response = session.request(method, self.base_url() + API + path, data=data, headers=headers, timeout=60)
         return response.status_code, response.json()
+
+    def new_session(self):
+        session = requests.Session()
+        session.cookies.update(self.opener.cookies)
+        return session
 
     def earn(self, amount, idempotency_key, card="CV0000001", **kwargs):
         return self.call("POST", "/earn", {"card": card, "amount": amount}, idempotency_key=idempotency_key, **kwargs)

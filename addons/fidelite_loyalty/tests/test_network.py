@@ -37,7 +37,8 @@ class TestNetwork(TransactionCase, LedgerAssertions):
         cls.outlet_a = Outlet.create({"name": "Store A", "company_id": cls.hq.id})
         cls.outlet_b = Outlet.create({"name": "Store B", "company_id": cls.franchise_b.id})
         cls.outlet_c = Outlet.create({"name": "Store C", "company_id": cls.franchise_c.id})
-        groups = "base.group_user,base.group_partner_manager,fidelite_loyalty.group_fidelite_user"
+        # a store's staff: cashiers (POS users) with Fidélité's user rights
+        groups = "base.group_partner_manager,point_of_sale.group_pos_user,fidelite_loyalty.group_fidelite_user"
         cls.user_a, cls.user_b, cls.user_c = (
             new_test_user(
                 cls.env, login=login, groups=groups, company_id=company.id, company_ids=[Command.set(company.ids)]
