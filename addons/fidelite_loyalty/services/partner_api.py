@@ -27,6 +27,7 @@ SCOPES = ("lookup", "earn", "burn")
 KEY_PREFIX = "fid"
 MAX_AMOUNT = 10**7
 MAX_POINTS = 10**7
+MIN_POINTS = 0.01
 MAX_TEXT = 200
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 IDENTIFIER_RE = re.compile(r"[A-Za-z0-9:-]{1,64}")
@@ -151,8 +152,17 @@ def _text(payload, name, *, required):
     value = payload.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
-        raise ApiError(422, "invalid_request", f"'{name}' must be a non-empty string of {MAX_TEXT} characters at most.")
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > MAX_TEXT
+        or any(ord(char) < 32 for char in value)
+    ):
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"'{name}' must be a non-empty string of {MAX_TEXT} characters at most, without control characters.",
+        )
     return value.strip()
 
 
@@ -169,8 +179,8 @@ def parse(operation, payload):
         values["amount"] = _number(payload, "amount", required=True, maximum=MAX_AMOUNT)
     else:
         points = _number(payload, "points", required=True, maximum=MAX_POINTS)
-        if points <= 0:
-            raise ApiError(422, "invalid_request", "'points' must be more than 0.")
+        if points < MIN_POINTS:
+            raise ApiError(422, "invalid_request", f"'points' must be {MIN_POINTS} at least.")
         values["points"] = points
     return values
 
@@ -271,7 +281,7 @@ def _move_body(card, move, operation, key, values):
             "transaction_id": move.id or None,
             "points": move.points if move else 0.0,
             "reference": values["reference"],
-            "created_at": fields.Datetime.to_string(move.date if move else fields.Datetime.now()) + "Z",
+            "created_at": (move.date if move else fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
     )
     return body
