@@ -9,6 +9,7 @@ transactions racing on one key post once. Cards of another program than the merc
 "not found": a merchant learns nothing about them.
 
 Errors are ``ApiError(status, code, message)``; the controller turns them into JSON answers.
+The API speaks English (a machine reads it), except the card's state, worded by the ledger.
 """
 
 import hashlib
@@ -70,14 +71,13 @@ def new_key(merchant, name, scopes):
 
 def authenticate(env, authorization, scope):
     """The merchant of the bearer key in ``authorization``, if the key holds ``scope``."""
-    _ = env._
     kind, _sep, secret = (authorization or "").partition(" ")
     secret = secret.strip()
     if kind.lower() != "bearer" or not secret:
-        raise ApiError(401, "unauthenticated", _("Send your API key: Authorization: Bearer <key>."))
+        raise ApiError(401, "unauthenticated", "Send your API key: Authorization: Bearer <key>.")
     parts = secret.split("_", 2)  # the secret part may hold "_" too
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        raise ApiError(401, "unauthenticated", _("This API key is not valid."))
+        raise ApiError(401, "unauthenticated", "This API key is not valid.")
     env.cr.execute(
         """
         SELECT k.id, k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id
@@ -89,9 +89,9 @@ def authenticate(env, authorization, scope):
     )
     row = env.cr.dictfetchone()
     if not row or not hmac.compare_digest(row["key_hash"], _hash(secret)):
-        raise ApiError(401, "unauthenticated", _("This API key is not valid."))
+        raise ApiError(401, "unauthenticated", "This API key is not valid.")
     if not row[f"scope_{scope}"]:
-        raise ApiError(403, "forbidden", _("This API key may not %s.", scope))
+        raise ApiError(403, "forbidden", f"This API key may not {scope}.")
     merchant = env["fidelite.partner.merchant"].sudo().browse(row["merchant_id"])
     return merchant.with_company(merchant.company_id)
 
@@ -105,7 +105,7 @@ def find_card(merchant, identifier):
         card = env["loyalty.card"]
     card = card.sudo()
     if not card or card.program_id != merchant.program_id:
-        raise ApiError(404, "card_not_found", env._("No card of this program matches %s.", identifier))
+        raise ApiError(404, "card_not_found", f"No card of this program matches {identifier}.")
     return card
 
 
