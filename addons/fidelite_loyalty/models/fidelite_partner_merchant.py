@@ -54,7 +54,7 @@ class FidelitePartnerMerchant(models.Model):
         help="What the programme owes the merchant for each point a member spends there.",
     )
     key_ids = fields.One2many("fidelite.partner.merchant.key", "merchant_id", string="API keys")
-    outlet_id = fields.Many2one("fidelite.outlet", compute="_compute_outlet_id", string="Outlet")
+    outlet_id = fields.Many2one("fidelite.outlet", string="Outlet", readonly=True, copy=False, index="btree_not_null")
     settlement_ids = fields.One2many("fidelite.settlement", "merchant_id", string="Statements")
     settlement_count = fields.Integer(compute="_compute_settlement_count", string="Statements count")
 
@@ -68,13 +68,17 @@ class FidelitePartnerMerchant(models.Model):
     def create(self, vals_list):
         merchants = super().create(vals_list)
         for merchant in merchants:
-            self.env["fidelite.outlet"].sudo().create(
-                {
-                    "name": merchant.name,
-                    "kind": "partner",
-                    "company_id": merchant.company_id.id,
-                    "merchant_id": merchant.id,
-                }
+            merchant.outlet_id = (
+                self.env["fidelite.outlet"]
+                .sudo()
+                .create(
+                    {
+                        "name": merchant.name,
+                        "kind": "partner",
+                        "company_id": merchant.company_id.id,
+                        "merchant_id": merchant.id,
+                    }
+                )
             )
         return merchants
 
@@ -85,12 +89,6 @@ class FidelitePartnerMerchant(models.Model):
                 outlet = merchant.with_context(active_test=False).outlet_id.sudo()
                 outlet.write({"name": merchant.name, "active": merchant.active})
         return result
-
-    def _compute_outlet_id(self):
-        outlets = self.env["fidelite.outlet"].with_context(active_test=False).search([("merchant_id", "in", self.ids)])
-        by_merchant = {outlet.merchant_id.id: outlet for outlet in outlets}
-        for merchant in self:
-            merchant.outlet_id = by_merchant.get(merchant.id, False)
 
     def _compute_settlement_count(self):
         counts = dict(

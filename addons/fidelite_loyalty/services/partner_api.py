@@ -80,7 +80,7 @@ def authenticate(env, authorization, scope):
         raise ApiError(401, "unauthenticated", "This API key is not valid.")
     env.cr.execute(
         """
-        SELECT k.id, k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id
+        SELECT k.id, k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id, m.company_id
           FROM fidelite_partner_merchant_key k
           JOIN fidelite_partner_merchant m ON m.id = k.merchant_id
          WHERE k.prefix = %s AND k.active AND m.active
@@ -92,8 +92,7 @@ def authenticate(env, authorization, scope):
         raise ApiError(401, "unauthenticated", "This API key is not valid.")
     if not row[f"scope_{scope}"]:
         raise ApiError(403, "forbidden", f"This API key may not {scope}.")
-    merchant = env["fidelite.partner.merchant"].sudo().browse(row["merchant_id"])
-    return merchant.with_company(merchant.company_id)
+    return env["fidelite.partner.merchant"].sudo().browse(row["merchant_id"]).with_company(row["company_id"])
 
 
 def find_card(merchant, identifier):

@@ -30,6 +30,12 @@ class TestPartnerApi(PartnerApiCase):
         self.assertEqual((status, body["error"]["code"]), (403, "forbidden"))
         status, _body = self.earn(10, "scope-2", key=self.earn_only_key)
         self.assertEqual(status, 201)
+        # a key made from the merchant's form is shown once and works; only its hash is kept
+        action = self.merchant.action_new_key()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        status, _body = self.call("GET", "/cards/CV0000001", key=wizard.secret)
+        self.assertEqual(status, 200)
+        self.assertNotIn(wizard.secret, str(wizard.key_id.sudo().read()))
         self.merchant.active = False
         status, _body = self.earn(10, "scope-3")
         self.assertEqual(status, 401)
