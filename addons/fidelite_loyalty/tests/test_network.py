@@ -184,3 +184,31 @@ class TestNetwork(TransactionCase, LedgerAssertions):
                 )
                 found = programs.search(order._get_program_domain())
                 self.assertEqual(self.program in found, expected)
+
+    def test_a_closed_store_till_does_not_load_the_program(self):
+        self.env["pos.config"]._fidelite_load_demo_stores([("fidelite_loyalty.test_popup_till", "Pop-up till")])
+        till = self.env.ref("fidelite_loyalty.test_popup_till")
+        program = make_loyalty_program(self.env, name="Chain card")
+        self.assertIn(program, till._get_program_ids())  # a till without an outlet: as in Odoo
+        today = fields.Date.context_today(till)
+        outlet = self.env["fidelite.outlet"].create(
+            {
+                "name": "Summer pop-up",
+                "kind": "popup",
+                "pos_config_id": till.id,
+                "date_start": today - timedelta(days=30),
+                "date_end": today + timedelta(days=30),
+            }
+        )
+        self.assertIn(program, till._get_program_ids())
+        self.assertEqual(till.fidelite_outlet_ids, outlet)
+        card = self.env["loyalty.card"].create({"program_id": program.id, "code": "NETPOS01"})
+        ledger.post(card, 15, "earn", key="popup:till", origin="pos", store_id=till.id)
+        self.assertEqual(self.moves(card).outlet_id, outlet)  # the till's outlet, found by the ledger
+        outlet.date_end = today - timedelta(days=1)
+        self.assertFalse(till._get_program_ids())
+        self.assertNotIn(program, self.network_programs(till))
+        self.assert_balance(card, 15)
+
+    def network_programs(self, till):
+        return self.env["fidelite.outlet"].search([("pos_config_id", "=", till.id)]).program_ids
