@@ -13,7 +13,7 @@ class FideliteApiRequest(models.Model):
 
     merchant_id = fields.Many2one("fidelite.partner.merchant", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="merchant_id.company_id", store=True)
-    idempotency_key = fields.Char(required=True, readonly=True)
+    idempotency_key = fields.Char(string="Idempotency key", required=True, readonly=True)
     operation = fields.Selection([("earn", "Earn"), ("burn", "Burn")], required=True, readonly=True)
     request_hash = fields.Char(required=True, readonly=True)
     status_code = fields.Integer(readonly=True)
