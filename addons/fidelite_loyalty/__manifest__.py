@@ -26,6 +26,9 @@
         "views/fidelite_pareto_point_views.xml",
         "views/fidelite_segment_views.xml",
         "views/fidelite_coupon_rule_views.xml",
+        "report/fidelite_settlement_report.xml",
+        "views/fidelite_outlet_views.xml",
+        "views/fidelite_partner_merchant_views.xml",
         "views/fidelite_menus.xml",
     ],
     "demo": [

@@ -27,7 +27,12 @@ READER_PACKAGES = {
     "libpcsclite-dev": "/usr/include/PCSC/winscard.h",
 }
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-PY_MODULES = {"websocket": "websocket-client", "pytest_odoo": "pytest-odoo", "pytest": "pytest"}
+PY_MODULES = {
+    "websocket": "websocket-client",
+    "pytest_odoo": "pytest-odoo",
+    "pytest": "pytest",
+    "schemathesis": "schemathesis",  # the partner API fuzz tests
+}
 
 
 def _present(probe):

@@ -30,3 +30,9 @@ from . import product_template
 from . import res_company
 from . import res_partner
 from . import sale_order
+from . import fidelite_outlet
+from . import fidelite_outlet_report
+from . import fidelite_partner_merchant
+from . import fidelite_partner_merchant_key
+from . import fidelite_api_request
+from . import fidelite_settlement

@@ -42,6 +42,13 @@ class FidelitePointsMove(models.Model):
     pos_order_id = fields.Many2one("pos.order", string="POS order", index="btree_not_null", ondelete="set null")
     sale_order_id = fields.Many2one("sale.order", string="Sales order", index="btree_not_null", ondelete="set null")
     store_id = fields.Many2one("pos.config", string="Store", index="btree_not_null", ondelete="set null")
+    outlet_id = fields.Many2one("fidelite.outlet", string="Outlet", index="btree_not_null", ondelete="restrict")
+    merchant_id = fields.Many2one(
+        "fidelite.partner.merchant", string="Partner merchant", index="btree_not_null", ondelete="restrict"
+    )
+    purchase_amount = fields.Float(
+        string="Purchase amount", digits=(16, 2), help="What the member paid, when the movement comes with a purchase."
+    )
     user_id = fields.Many2one("res.users", string="User", ondelete="set null")
     reason = fields.Char()
     idempotency_key = fields.Char(string="Idempotency key", readonly=True, copy=False)

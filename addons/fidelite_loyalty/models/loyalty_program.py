@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..services import gift_cards, rules
+from ..services import gift_cards, network, rules
 
 
 class LoyaltyProgram(models.Model):
@@ -97,6 +97,43 @@ class LoyaltyProgram(models.Model):
         string="Grace period (months)",
         help="At review, a member below their tier keeps it this much longer before going down.",
     )
+
+    fidelite_company_ids = fields.Many2many(
+        "res.company",
+        "fidelite_program_company_rel",
+        "program_id",
+        "company_id",
+        string="Valid in companies",
+        help="Franchisees, branches or shops of an association whose outlets accept this program's cards, "
+        "besides the company owning it. Their users see its members, cards and balances.",
+    )
+    fidelite_outlet_ids = fields.Many2many(
+        "fidelite.outlet", string="Outlets", compute="_compute_fidelite_outlet_ids", help="Outlets open today."
+    )
+    fidelite_cost_rule = fields.Selection(
+        network.COST_RULES,
+        string="Cost of rewards borne by",
+        default="redeemed",
+        required=True,
+        help="Which outlet pays for the points its members spend.",
+    )
+    fidelite_cost_redeemed_share = fields.Float(
+        string="Share of the spending outlet (%)",
+        default=50.0,
+        help="With a split cost: the share the spending outlet bears, the earning outlets the rest.",
+    )
+
+    def _compute_fidelite_outlet_ids(self):
+        outlets = self.env["fidelite.outlet"].search([("state", "=", "open")])
+        accepted = {outlet: network.programs_at(outlet) for outlet in outlets}
+        for program in self:
+            program.fidelite_outlet_ids = outlets.filtered(lambda outlet, program=program: program in accepted[outlet])
+
+    @api.constrains("fidelite_cost_redeemed_share")
+    def _check_fidelite_cost_share(self):
+        for program in self:
+            if not 0 <= program.fidelite_cost_redeemed_share <= 100:
+                raise ValidationError(self.env._("%s: the share is a percentage, 0 to 100.", program.display_name))
 
     def _compute_fidelite_liability(self):
         Move = self.env["fidelite.points.move"].sudo()

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..services import network
+
 
 class PosConfig(models.Model):
     _inherit = "pos.config"
@@ -10,6 +12,12 @@ class PosConfig(models.Model):
         compute="_compute_fidelite_receipt_coupons",
         help="Whether receipt coupon rules apply in this store, so that the till asks for their coupons.",
     )
+
+    fidelite_outlet_ids = fields.One2many("fidelite.outlet", "pos_config_id", string="Loyalty outlet")
+
+    def _get_program_ids(self):
+        """Odoo's programs of the till, if its outlet is open, valid in its company."""
+        return network.filter_store_programs(self, super()._get_program_ids())
 
     def _compute_fidelite_receipt_coupons(self):
         rules = self.env["fidelite.coupon.rule"].sudo().search([("program_id", "!=", False)])

@@ -12,6 +12,20 @@ class ResCompany(models.Model):
         "200 to 299 are reserved by GS1 for in-store use.",
     )
 
+    # partner merchants' settlement
+    fidelite_settlement_journal_id = fields.Many2one(
+        "account.journal",
+        string="Settlement journal",
+        check_company=True,
+        help="Confirming a partner merchant's statement posts its journal entry here.",
+    )
+    fidelite_settlement_account_id = fields.Many2one(
+        "account.account",
+        string="Settlement clearing account",
+        check_company=True,
+        help="The account of the points the merchants owe and are owed, against their receivable and payable.",
+    )
+
     # segmentation
     fidelite_kpi_invoices = fields.Boolean(
         string="Count invoices in members' figures",

@@ -15,6 +15,13 @@ class ResPartner(models.Model):
     fidelite_member_since = fields.Date(string="Member since", copy=False, readonly=True)
     fidelite_is_member = fields.Boolean(string="Member", copy=False, readonly=True, index=True)
     fidelite_home_store_id = fields.Many2one("pos.config", string="Home store", copy=False)
+    fidelite_enrolled_outlet_id = fields.Many2one(
+        "fidelite.outlet",
+        string="Enrolled at",
+        copy=False,
+        index="btree_not_null",
+        help="The outlet that recruited the member (by default the outlet of the home store).",
+    )
     fidelite_referral_code = fields.Char(string="Referral code", copy=False, readonly=True, index="btree_not_null")
     fidelite_referred_by_id = fields.Many2one(
         "res.partner", string="Referred by", copy=False, readonly=True, index="btree_not_null"

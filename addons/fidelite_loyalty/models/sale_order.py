@@ -15,6 +15,15 @@ class SaleOrder(models.Model):
             context["fidelite_reason"] = self.env._("Order %s", self.name)
         return self.with_context(**context)
 
+    def _get_program_domain(self):
+        """Odoo's programs of the order's company and its parent, and the network programs valid in it."""
+        domain = super()._get_program_domain()
+        for index, leaf in enumerate(domain):
+            if isinstance(leaf, (tuple, list)) and len(leaf) == 3 and tuple(leaf[:2]) == ("company_id", "in"):
+                network = ("fidelite_company_ids", "in", [self.company_id.id])
+                return [*domain[:index], "|", tuple(leaf), network, *domain[index + 1 :]]
+        return domain
+
     def action_confirm(self):
         result = super(SaleOrder, self._fidelite_context()).action_confirm()
         for order in self:

@@ -15,6 +15,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, float_round
 
+from . import network
+
 LEDGER_CONTEXT = "fidelite_ledger_post"
 PRECISION = 2
 # Debits that may take a balance below zero: giving back what a refund cancels (the member
@@ -83,6 +85,7 @@ def post(card, points, move_type, *, key=None, origin="system", reason=None, his
             )
         )
     now = values.pop("date", None) or fields.Datetime.now()
+    network.move_values(env, values)
     if points > 0 and "expiry_date" not in values and move_type != "transfer_in":
         values["expiry_date"] = expiry_date_for(card.program_id, now)
     move = (

@@ -18,3 +18,8 @@ from . import test_gift_cards
 from . import test_gift_card_tour
 from . import test_couponing
 from . import test_couponing_tour
+from . import test_network
+from . import test_partner_api
+from . import test_partner_api_fuzz
+from . import test_partner_api_concurrency
+from . import test_settlement

@@ -43,3 +43,11 @@ class TestInstall(FideliteInstallCase):
         self.assertEqual(claire.fidelite_dependant_ids.mapped("first_name"), ["Thomas", "Léa"])
         self.assertTrue(claire.fidelite_consent_sms)
         self.assertTrue(claire.fidelite_member_number)
+        montpellier = self.env.ref("fidelite_loyalty.outlet_montpellier")
+        self.assertEqual(
+            (montpellier.state, montpellier.pos_config_id.name), ("open", "Comptoir Montpellier — Écusson")
+        )
+        self.assertIn(program, montpellier.program_ids)
+        self.assertEqual(self.env.ref("fidelite_loyalty.outlet_popup_noel").kind, "popup")
+        bookshop = self.env.ref("fidelite_loyalty.merchant_librairie")
+        self.assertEqual((bookshop.outlet_id.kind, bookshop.outlet_id.program_ids), ("partner", program))

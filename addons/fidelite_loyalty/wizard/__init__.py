@@ -10,3 +10,4 @@ from . import fidelite_reward_claim_wizard
 from . import fidelite_segment_transition
 from . import fidelite_segment_transition_wizard
 from . import fidelite_coupon_rule_simulation
+from . import fidelite_partner_merchant_key_wizard

@@ -1,0 +1,79 @@
+"""HTTP routes of the partner merchants' API (``services/partner_api.py`` does the work).
+
+Plain REST with JSON bodies, ``Authorization: Bearer <key>`` and ``Idempotency-Key`` headers,
+as a merchant's till or web shop expects; described by ``api/openapi.json``.
+"""
+
+import json
+from pathlib import Path
+
+from odoo import SUPERUSER_ID, http
+from odoo.http import request
+
+from ..services import partner_api
+from ..services.partner_api import ApiError
+
+OPENAPI = Path(__file__).resolve().parent.parent / "api" / "openapi.json"
+BASE = "/fidelite/api/v1"
+
+
+class PartnerApi(http.Controller):
+    def _env(self):
+        return request.env(user=SUPERUSER_ID)
+
+    def _answer(self, status, body):
+        return request.make_json_response(body, status=status)
+
+    def _error(self, error):
+        return self._answer(error.status, error.body())
+
+    def _merchant(self, scope):
+        return partner_api.authenticate(self._env(), request.httprequest.headers.get("Authorization"), scope)
+
+    @http.route(f"{BASE}/openapi.json", type="http", auth="none", methods=["GET"], csrf=False, save_session=False)
+    def openapi(self):
+        return request.make_response(
+            OPENAPI.read_bytes(), headers=[("Content-Type", "application/json"), ("Cache-Control", "max-age=3600")]
+        )
+
+    @http.route(
+        f"{BASE}/cards/<string:identifier>",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+        readonly=True,
+    )
+    def card(self, identifier):
+        try:
+            merchant = self._merchant("lookup")
+            return self._answer(200, partner_api.lookup(merchant, identifier))
+        except ApiError as error:
+            return self._error(error)
+
+    @http.route(
+        f"{BASE}/earn", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False
+    )
+    def earn(self):
+        return self._operation("earn")
+
+    @http.route(
+        f"{BASE}/burn", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False
+    )
+    def burn(self):
+        return self._operation("burn")
+
+    def _operation(self, operation):
+        try:
+            merchant = self._merchant(operation)
+            try:
+                payload = json.loads(request.httprequest.get_data() or b"null")
+            except (ValueError, UnicodeDecodeError) as error:
+                raise ApiError(422, "invalid_request", "The body is not valid JSON.") from error
+            status, body = partner_api.call(
+                merchant, operation, request.httprequest.headers.get("Idempotency-Key"), payload
+            )
+            return self._answer(status, body)
+        except ApiError as error:
+            return self._error(error)

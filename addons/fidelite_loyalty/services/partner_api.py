@@ -1,0 +1,286 @@
+"""The partner merchants' API: find a card, earn and burn points on it.
+
+A merchant authenticates with ``Authorization: Bearer <key>``; each key has scopes (lookup,
+earn, burn). Earn and burn need an ``Idempotency-Key`` header: the first call with a key is
+recorded with its answer (``fidelite.api.request``, unique per merchant and key); a replay gets
+the same answer, the same key with another payload a 409. Points go through the ledger, which
+locks the card's row, with a ledger key derived from the merchant's key, so even two
+transactions racing on one key post once. Cards of another program than the merchant's are
+"not found": a merchant learns nothing about them.
+
+Errors are ``ApiError(status, code, message)``; the controller turns them into JSON answers.
+The API speaks English (a machine reads it), except the card's state, worded by the ledger.
+"""
+
+import hashlib
+import hmac
+import json
+import math
+import re
+import secrets
+
+from odoo import fields
+from odoo.exceptions import UserError
+
+from . import card_lookup, ledger
+
+SCOPES = ("lookup", "earn", "burn")
+KEY_PREFIX = "fid"
+MAX_AMOUNT = 10**7
+MAX_POINTS = 10**7
+MIN_POINTS = 0.01
+MAX_TEXT = 200
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+IDENTIFIER_RE = re.compile(r"[A-Za-z0-9:-]{1,64}")
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, message):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def body(self):
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+def _hash(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_key(merchant, name, scopes):
+    """Create a key for ``merchant``; return (the secret, shown once, and the key record)."""
+    prefix = secrets.token_hex(6)
+    secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = (
+        merchant.env["fidelite.partner.merchant.key"]
+        .sudo()
+        .create(
+            {
+                "name": name,
+                "merchant_id": merchant.id,
+                "prefix": prefix,
+                "key_hash": _hash(secret),
+                **{f"scope_{scope}": scope in scopes for scope in SCOPES},
+            }
+        )
+    )
+    return secret, key
+
+
+def authenticate(env, authorization, scope):
+    """The merchant of the bearer key in ``authorization``, if the key holds ``scope``."""
+    kind, _sep, secret = (authorization or "").partition(" ")
+    secret = secret.strip()
+    if kind.lower() != "bearer" or not secret:
+        raise ApiError(401, "unauthenticated", "Send your API key: Authorization: Bearer <key>.")
+    parts = secret.split("_", 2)  # the secret part may hold "_" too
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        raise ApiError(401, "unauthenticated", "This API key is not valid.")
+    env.cr.execute(
+        """
+        SELECT k.id, k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id, m.company_id
+          FROM fidelite_partner_merchant_key k
+          JOIN fidelite_partner_merchant m ON m.id = k.merchant_id
+         WHERE k.prefix = %s AND k.active AND m.active
+        """,
+        [parts[1]],
+    )
+    row = env.cr.dictfetchone()
+    if not row or not hmac.compare_digest(row["key_hash"], _hash(secret)):
+        raise ApiError(401, "unauthenticated", "This API key is not valid.")
+    if not row[f"scope_{scope}"]:
+        raise ApiError(403, "forbidden", f"This API key may not {scope}.")
+    return env["fidelite.partner.merchant"].sudo().browse(row["merchant_id"]).with_company(row["company_id"])
+
+
+def find_card(merchant, identifier):
+    """The merchant's program's card ``identifier`` designates, usable or not."""
+    env = merchant.env
+    try:
+        card, _found_by = card_lookup.find_card(env, identifier, merchant.company_id, active_only=False)
+    except UserError:
+        card = env["loyalty.card"]
+    card = card.sudo()
+    if not card or card.program_id != merchant.program_id:
+        raise ApiError(404, "card_not_found", f"No card of this program matches {identifier}.")
+    return card
+
+
+def _check_usable(card):
+    try:
+        card_lookup.check_usable(card)
+    except UserError as error:
+        raise ApiError(409, "card_not_usable", str(error)) from error
+
+
+def card_body(card):
+    return {
+        "card": card.code,
+        "status": card.fidelite_state if card.active else "closed",
+        "balance": card.points,
+        "program": card.program_id.name,
+        "tier": card.fidelite_tier_id.name or None,
+    }
+
+
+def lookup(merchant, identifier):
+    if not IDENTIFIER_RE.fullmatch(identifier or ""):
+        raise ApiError(422, "invalid_request", "A card number has 1 to 64 letters, digits, ':' and '-'.")
+    return card_body(find_card(merchant, identifier))
+
+
+# -- payloads --------------------------------------------------------------------------------
+
+
+def _number(payload, name, *, required, maximum):
+    value = payload.get(name)
+    if value is None:
+        if required:
+            raise ApiError(422, "invalid_request", f"'{name}' is required.")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ApiError(422, "invalid_request", f"'{name}' must be a number.")
+    if value < 0 or value > maximum:
+        raise ApiError(422, "invalid_request", f"'{name}' must be between 0 and {maximum}.")
+    return value
+
+
+def _text(payload, name, *, required):
+    value = payload.get(name)
+    if value is None and not required:
+        return None
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > MAX_TEXT
+        or any(ord(char) < 32 for char in value)
+    ):
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"'{name}' must be a non-empty string of {MAX_TEXT} characters at most, without control characters.",
+        )
+    return value.strip()
+
+
+def parse(operation, payload):
+    """Check a JSON body; return the normalised values (raises a 422 naming the field)."""
+    if not isinstance(payload, dict):
+        raise ApiError(422, "invalid_request", "The body must be a JSON object.")
+    allowed = {"card", "reference", "amount"} if operation == "earn" else {"card", "reference", "points"}
+    unknown = sorted(set(payload) - allowed)
+    if unknown:
+        raise ApiError(422, "invalid_request", f"Unknown field(s): {', '.join(unknown)}.")
+    values = {"card": _text(payload, "card", required=True), "reference": _text(payload, "reference", required=False)}
+    if operation == "earn":
+        values["amount"] = _number(payload, "amount", required=True, maximum=MAX_AMOUNT)
+    else:
+        points = _number(payload, "points", required=True, maximum=MAX_POINTS)
+        if points < MIN_POINTS:
+            raise ApiError(422, "invalid_request", f"'points' must be {MIN_POINTS} at least.")
+        values["points"] = points
+    return values
+
+
+def _idempotency_key(value):
+    if not value:
+        raise ApiError(422, "idempotency_key_required", "Send an Idempotency-Key header with each earn and burn.")
+    if not IDEMPOTENCY_KEY_RE.fullmatch(value):
+        raise ApiError(
+            422, "invalid_request", "The Idempotency-Key header has 1 to 100 letters, digits and . _ : - only."
+        )
+    return value
+
+
+# -- earn and burn ---------------------------------------------------------------------------
+
+
+def call(merchant, operation, idempotency_key, payload):
+    """Run an earn or burn once per idempotency key; return (status, body)."""
+    key = _idempotency_key(idempotency_key)
+    values = parse(operation, payload)
+    env = merchant.env
+    request_hash = hashlib.sha256(
+        json.dumps([operation, values], sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    env.cr.execute(
+        """
+        INSERT INTO fidelite_api_request (merchant_id, company_id, idempotency_key, operation, request_hash,
+                                          create_uid, create_date, write_uid, write_date)
+        VALUES (%s, %s, %s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
+        ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
+        RETURNING id
+        """,
+        [merchant.id, merchant.company_id.id, key, operation, request_hash, env.uid, env.uid],
+    )
+    row = env.cr.fetchone()
+    if not row:  # replayed (a concurrent first call makes the INSERT fail, and Odoo retry)
+        env.cr.execute(
+            "SELECT request_hash, status_code, response FROM fidelite_api_request"
+            " WHERE merchant_id = %s AND idempotency_key = %s",
+            [merchant.id, key],
+        )
+        known_hash, status, response = env.cr.fetchone()
+        if known_hash != request_hash:
+            raise ApiError(
+                409, "idempotency_conflict", "This Idempotency-Key was used for another request: use a new key."
+            )
+        return status, json.loads(response)
+    move = env["fidelite.points.move"]
+    try:
+        card = find_card(merchant, values["card"])
+        _check_usable(card)
+        move = (_earn if operation == "earn" else _burn)(merchant, card, values, key)
+        status, body = 201, _move_body(card, move, operation, key, values)
+    except ApiError as error:
+        status, body = error.status, error.body()
+    env.cr.execute(
+        "UPDATE fidelite_api_request SET status_code = %s, response = %s, move_id = %s WHERE id = %s",
+        [status, json.dumps(body), move.id or None, row[0]],
+    )
+    return status, body
+
+
+def _move_values(merchant, key, values, operation):
+    return {
+        "key": f"api:{merchant.id}:{operation}:{key}",
+        "origin": "api",
+        "reason": values["reference"] or merchant.name,
+        "merchant_id": merchant.id,
+        "outlet_id": merchant.outlet_id.id,
+    }
+
+
+def _earn(merchant, card, values, key):
+    points = math.floor(values["amount"] * merchant.points_per_unit + 1e-9)
+    return ledger.post(
+        card,
+        points,
+        "earn",
+        purchase_amount=values["amount"],
+        **_move_values(merchant, key, values, "earn"),
+    )
+
+
+def _burn(merchant, card, values, key):
+    try:
+        return ledger.post(card, -values["points"], "redeem", **_move_values(merchant, key, values, "burn"))
+    except UserError as error:
+        raise ApiError(409, "insufficient_points", str(error)) from error
+
+
+def _move_body(card, move, operation, key, values):
+    body = card_body(card)
+    body.update(
+        {
+            "operation": operation,
+            "idempotency_key": key,
+            "transaction_id": move.id or None,
+            "points": move.points if move else 0.0,
+            "reference": values["reference"],
+            "created_at": (move.date if move else fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
+    return body
