@@ -9,7 +9,7 @@ from odoo.addons.fidelite_campaigns.services import scheduler
 now = datetime(2026, 3, 2, 10, 0)
 company = env.company
 company.write({"fidelite_quiet_start": 0.0, "fidelite_quiet_end": 0.0, "fidelite_quiet_sunday": False})
-chain = env["fidelite.chain"].create({"name": "Bench chain", "trigger": "segment", "state": "running"})
+chain = env["fidelite.chain"].create({"name": "Bench chain", "trigger_ids": [(0, 0, {"kind": "segment"})], "state": "running"})
 step = env["fidelite.chain.step"].create(
     {"chain_id": chain.id, "name": "Offer", "action": "sms", "sms_body": "Hello {{ object.name }}, -10% this week"}
 )
@@ -54,7 +54,7 @@ cr.execute(
     {"chain": chain.id, "now": now, "step": step.id, "company": company.id},
 )
 # Earlier messages from another chain: every fifth member already had 2 this week
-other = env["fidelite.chain"].create({"name": "Earlier chain", "trigger": "segment"})
+other = env["fidelite.chain"].create({"name": "Earlier chain", "trigger_ids": [(0, 0, {"kind": "segment"})]})
 cr.execute(
     """
     INSERT INTO fidelite_chain_participant (chain_id, partner_id, entry_key, entered_at, state, is_control, bucket,

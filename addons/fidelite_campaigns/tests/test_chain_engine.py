@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -335,9 +336,36 @@ class TestChainEngine(CampaignCase):
         self.assertEqual(chain.control_count, len(control))
 
     def test_chain_that_can_never_fire(self):
-        chain = self.env["fidelite.chain"].create({"name": "Empty", "trigger": "points_expiry", "trigger_days": 0})
+        chain = self.env["fidelite.chain"].create(
+            {"name": "Empty", "trigger_ids": [Command.create({"kind": "points_expiry", "days": 0})]}
+        )
         with self.assertRaisesRegex(UserError, "no first step.*number of days"):
+            chain.action_start()
+        chain, _steps = self._chain([{}], triggers=[])
+        with self.assertRaisesRegex(UserError, "no entry trigger"):
             chain.action_start()
         chain, _steps = self._chain([{"action": "sms"}])
         with self.assertRaisesRegex(UserError, "nothing to send"):
             chain.action_start()
+
+    def test_template_missing_a_field(self):
+        # (Odoo refuses to save an e-mail template that cannot be rendered; SMS texts and letters
+        # are checked when the chain starts)
+        chain, _steps = self._chain(
+            [{"action": "sms", "sms_body": "Your points: {{ object.fidelite_pointz }}"}, {"action": "postal"}]
+        )
+        with self.assertRaisesRegex(UserError, "object.fidelite_pointz.*step Step 2 has nothing to send"):
+            chain.action_start()
+        chain, _steps = self._chain([{"action": "postal", "letter_text": "Dear {{ object.title_name }}"}])
+        with self.assertRaisesRegex(UserError, "letter of step Step 1 uses “object.title_name”, a field contacts do"):
+            chain.action_start()
+        no_subject = self.template.copy({"subject": False})
+        chain, _steps = self._chain([{"action": "sms", "sms_body": "Hi", "fallback_channel": "email"}])
+        chain.step_ids.mail_template_id = no_subject
+        with self.assertRaisesRegex(UserError, "e-mail template of step Step 1 has no subject"):
+            chain.action_start()
+        self.assertEqual(chain.state, "draft")
+        # Fields and properties of contacts are fine
+        chain, _steps = self._chain([{"action": "sms", "sms_body": "{{ object.name }}: {{ object.email_formatted }}"}])
+        chain.action_start()
+        self.assertEqual(chain.state, "running")
