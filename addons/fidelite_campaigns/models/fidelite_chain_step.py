@@ -193,7 +193,7 @@ class FideliteChainStep(models.Model):
                 if name not in partner_model._fields and not hasattr(partner_model, name):
                     problems.append(
                         self.env._(
-                            "the %(what)s of step %(step)s uses “object.%(field)s”, a field contacts do not have",
+                            "step %(step)s uses “object.%(field)s” (%(what)s), a field contacts do not have",
                             what=what,
                             step=self.name,
                             field=name,
@@ -208,6 +208,4 @@ class FideliteChainStep(models.Model):
         traces = self.env["fidelite.chain.trace"].search([("step_id", "in", steps.ids), ("state", "=", "scheduled")])
         reason = self.env._("Step removed from the chain")
         traces.write({"state": "cancelled", "skip_reason": "step_removed", "note": reason})
-        participants = traces.participant_id
-        participants.write({"current_step_id": False})
-        participants._finish_if_idle(reason)
+        traces.participant_id._finish_if_idle(reason)

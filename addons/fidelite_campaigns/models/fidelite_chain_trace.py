@@ -27,7 +27,7 @@ class FideliteChainTrace(models.Model):
 
     _name = "fidelite.chain.trace"
     _description = "Marketing chain trace"
-    _order = "scheduled_at desc, id desc"
+    _order = "id desc"
 
     participant_id = fields.Many2one("fidelite.chain.participant", required=True, index=True, ondelete="cascade")
     chain_id = fields.Many2one("fidelite.chain", required=True, index=True, ondelete="cascade")
@@ -39,7 +39,7 @@ class FideliteChainTrace(models.Model):
     parent_trace_id = fields.Many2one(
         "fidelite.chain.trace", string="After", index="btree_not_null", ondelete="set null"
     )
-    scheduled_at = fields.Datetime(required=True, index=True)
+    scheduled_at = fields.Datetime(required=True)
     done_at = fields.Datetime(readonly=True)
     action = fields.Selection(ACTIONS, readonly=True)
     channel = fields.Selection(

@@ -26,7 +26,7 @@ class FidelitePostalBatch(models.Model):
     csv_file = fields.Binary(string="CSV file", attachment=True, readonly=True)
     csv_filename = fields.Char()
     pdf_file = fields.Binary(string="PDF file", attachment=True, readonly=True)
-    pdf_filename = fields.Char()
+    pdf_filename = fields.Char(string="PDF file name")
 
     def _build_files(self, partners, texts):
         """Write the batch's files, one letter per contact (addresses already validated).

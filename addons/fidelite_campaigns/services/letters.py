@@ -63,4 +63,3 @@ def build_pdf(sender, letters, place_date):
         story.append(Paragraph(_lines(sender[0] if sender else ""), BODY))
     doc.build(story)
     return buffer.getvalue()
-

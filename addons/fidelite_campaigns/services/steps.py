@@ -263,32 +263,48 @@ def _update(env, trace_ids, assignments):
 
 
 def move_participants(step, finished, not_taken, now):
-    """The participants of the ``finished`` traces are now at ``step``; those of ``finished`` and
-    ``not_taken`` with nothing left to run end. One UPDATE."""
-    trace_ids = list(finished) + list(not_taken)
+    """After ``step``: its variant on the participants of the ``finished`` traces (when it has one),
+    and the end of the participants left with nothing to run. The participants' current step is
+    read from their traces, so moving on writes nothing when a chain goes on."""
+    env = step.env
+    if step.variant_name and finished:
+        env.flush_all()
+        env.cr.execute(
+            SQL(
+                """UPDATE fidelite_chain_participant p SET variant = %s
+                    WHERE p.id IN (SELECT participant_id FROM fidelite_chain_trace WHERE id = ANY(%s))""",
+                step.variant_name,
+                list(finished),
+            )
+        )
+        env["fidelite.chain.participant"].invalidate_model(["variant"])
+    # Every participant of a finished trace got the next steps, unless the step has none or
+    # splits its members between variants
+    candidates = list(not_taken)
+    if not step.child_ids or any(child.variant_share > 0 for child in step.child_ids):
+        candidates += list(finished)
+    finish_idle(env, candidates, now)
+
+
+def finish_idle(env, trace_ids, now, reason=None):
+    """End the running participants of these traces that have no step left to run."""
     if not trace_ids:
         return
-    env = step.env
     env.flush_all()
     env.cr.execute(
         SQL(
             """
             UPDATE fidelite_chain_participant p
-               SET current_step_id = CASE WHEN x.moved THEN %(step)s ELSE p.current_step_id END,
-                   variant = CASE WHEN x.moved THEN COALESCE(%(variant)s, p.variant) ELSE p.variant END,
-                   state = CASE WHEN x.idle AND p.state = 'running' THEN 'done' ELSE p.state END,
-                   finished_at = CASE WHEN x.idle AND p.state = 'running' THEN %(now)s ELSE p.finished_at END
-              FROM (SELECT t.participant_id, bool_or(t.id = ANY(%(finished)s)) AS moved,
-                           NOT EXISTS (SELECT 1 FROM fidelite_chain_trace s
-                                        WHERE s.participant_id = t.participant_id AND s.state = 'scheduled') AS idle
-                      FROM fidelite_chain_trace t WHERE t.id = ANY(%(ids)s) GROUP BY t.participant_id) x
-             WHERE p.id = x.participant_id AND (x.moved OR (x.idle AND p.state = 'running'))
+               SET state = 'done', finished_at = %(now)s, end_reason = %(reason)s,
+                   write_date = NOW() AT TIME ZONE 'UTC'
+             WHERE p.id IN (SELECT participant_id FROM fidelite_chain_trace WHERE id = ANY(%(ids)s))
+               AND p.state = 'running'
+               AND NOT EXISTS (SELECT 1 FROM fidelite_chain_trace t
+                                WHERE t.participant_id = p.id AND t.state = 'scheduled')
             """,
-            step=step.id,
-            variant=step.variant_name or None,
             now=now,
-            finished=list(finished),
-            ids=trace_ids,
+            reason=reason,
+            ids=list(trace_ids),
         )
     )
-    env["fidelite.chain.participant"].invalidate_model(["current_step_id", "variant", "state", "finished_at"])
+    env["fidelite.chain.participant"].invalidate_model(["state", "finished_at", "end_reason"])

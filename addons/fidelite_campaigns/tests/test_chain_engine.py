@@ -32,6 +32,9 @@ class TestChainEngine(CampaignCase):
         self.assertIn("We miss you, Alice Martin", sent.mail_mail_id.mapped("subject"))
         waiting = self._traces(chain, step_id=second.id)
         self.assertEqual(waiting.mapped("state"), ["scheduled"] * 2)
+        self.assertEqual(chain.participant_ids.current_step_id, first, "the last step run")
+        Participant = self.env["fidelite.chain.participant"]
+        self.assertEqual(Participant.search([("current_step_id", "=", first.id)]), chain.participant_ids)
         self.assertEqual(waiting[0].scheduled_at, self.t0 + timedelta(days=3))
         self._run(chain, self.t0 + timedelta(days=2))
         self.assertEqual(waiting.mapped("state"), ["scheduled"] * 2, "not before the delay")
@@ -42,6 +45,8 @@ class TestChainEngine(CampaignCase):
             ["Hello Alice Martin", "Hello Bruno Petit"],
         )
         self.assertEqual(set(chain.participant_ids.mapped("state")), {"done"})
+        self.assertEqual(chain.participant_ids.current_step_id, second)
+        self.assertFalse(Participant.search([("current_step_id", "=", first.id)]))
         # Entering again adds nobody (re-entry: once)
         self._run(chain, self.t0 + timedelta(days=4))
         self.assertEqual(len(chain.participant_ids), 2)
@@ -357,7 +362,7 @@ class TestChainEngine(CampaignCase):
         with self.assertRaisesRegex(UserError, "object.fidelite_pointz.*step Step 2 has nothing to send"):
             chain.action_start()
         chain, _steps = self._chain([{"action": "postal", "letter_text": "Dear {{ object.title_name }}"}])
-        with self.assertRaisesRegex(UserError, "letter of step Step 1 uses “object.title_name”, a field contacts do"):
+        with self.assertRaisesRegex(UserError, r"Step 1 uses “object.title_name” \(letter\), a field contacts do not"):
             chain.action_start()
         no_subject = self.template.copy({"subject": False})
         chain, _steps = self._chain([{"action": "sms", "sms_body": "Hi", "fallback_channel": "email"}])
