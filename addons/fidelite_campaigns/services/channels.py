@@ -89,8 +89,8 @@ def send_sms(step, traces):
     env.flush_all()
     recipients = env.execute_query(
         SQL(
-            """SELECT t.id, t.partner_id, p.phone_sanitized FROM fidelite_chain_trace t
-                 JOIN res_partner p ON p.id = t.partner_id WHERE t.id = ANY(%s) ORDER BY t.id""",
+            """SELECT t.id, t.partner_id, (SELECT p.phone_sanitized FROM res_partner p WHERE p.id = t.partner_id)
+                 FROM fidelite_chain_trace t WHERE t.id = ANY(%s) ORDER BY t.id""",
             traces.ids,
         )
     )

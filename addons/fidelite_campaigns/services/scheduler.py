@@ -16,6 +16,7 @@ participants moved on, each in one statement for the batch.
 import hashlib
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import fields
 from odoo.tools import SQL
@@ -67,12 +68,16 @@ def enter(chain, now):
             }
         )
     participants = env["fidelite.chain.participant"].sudo().create(vals_list)
-    running = participants.filtered(lambda p: not p.is_control)
-    if running:
+    members = [
+        (participant.id, vals["partner_id"], vals["bucket"], None)
+        for participant, vals in zip(participants, vals_list, strict=True)
+        if not vals["is_control"]
+    ]
+    if members:
         env.flush_all()
-        schedule_children(env, chain, running.ids, parents=None, now=now)
+        schedule_children(env, chain, None, members, now)
     _logger.info(
-        "Chain %s: %s entered (%s in the control group)", chain.id, len(participants), len(participants) - len(running)
+        "Chain %s: %s entered (%s in the control group)", chain.id, len(participants), len(participants) - len(members)
     )
     return participants
 
@@ -95,47 +100,26 @@ def _variant_ranges(steps):
     return ranges
 
 
-def schedule_children(env, chain, participant_ids, parents, now):
-    """Insert the traces of the next steps: the first steps (``parents`` None) or the children of ``parents``.
+def schedule_children(env, chain, parent_step, members, now):
+    """Insert the traces of the next steps, due a delay after ``now``: the first steps of ``chain``
+    (``parent_step`` None) or the children of ``parent_step``.
 
-    ``parents``: {trace_id: step} of traces just finished, whose participants are ``participant_ids``.
+    ``members``: [(participant id, partner id, bucket, parent trace id or None)], one per
+    participant entering or trace just finished; each child step gets those in its variant range.
     """
-    if parents is None:
-        steps = chain.step_ids.filtered(lambda s: not s.parent_id)
-        pairs = [(step, None) for step in steps]
-    else:
-        pairs = []
-        by_step = defaultdict(list)
-        for trace_id, step in parents.items():
-            by_step[step].append(trace_id)
-        for step, trace_ids in by_step.items():
-            pairs += [(child, trace_ids) for child in step.child_ids]
-    if not pairs:
+    steps = parent_step.child_ids if parent_step else chain.step_ids.filtered(lambda s: not s.parent_id)
+    if not steps or not members:
         return
-    ranges = _variant_ranges({step for step, _ in pairs})
-    for step, parent_ids in pairs:
+    ranges = _variant_ranges(steps)
+    for step in steps:
         low, high = ranges[step]
+        rows = [row for row in members if low <= row[2] < high]
+        if not rows:
+            continue
         # Purchase conditions are decided once their window has passed
         hours = step._delay_hours()
         if step.condition in ("purchased", "not_purchased"):
             hours = max(hours, step.condition_days * 24)
-        marketing = not chain.transactional and step.action in MESSAGE_ACTIONS
-        source = (
-            SQL(
-                "SELECT p.id AS participant_id, p.partner_id, p.bucket, NULL::int AS parent_id, %s::timestamp AS base "
-                "FROM fidelite_chain_participant p WHERE p.id = ANY(%s)",
-                now,
-                participant_ids,
-            )
-            if parent_ids is None
-            else SQL(
-                "SELECT t.participant_id, t.partner_id, p.bucket, t.id AS parent_id, COALESCE(t.done_at, %s) AS base "
-                "FROM fidelite_chain_trace t JOIN fidelite_chain_participant p ON p.id = t.participant_id "
-                "WHERE t.id = ANY(%s)",
-                now,
-                parent_ids,
-            )
-        )
         env.cr.execute(
             SQL(
                 """
@@ -144,38 +128,40 @@ def schedule_children(env, chain, participant_ids, parents, now):
                         scheduled_at, state, action, marketing, company_id,
                         create_uid, write_uid, create_date, write_date)
                 SELECT s.participant_id, %(chain)s, s.partner_id, %(step)s, %(name)s, %(variant)s, s.parent_id,
-                       s.base + make_interval(hours => %(hours)s), 'scheduled', %(action)s, %(marketing)s, %(company)s,
+                       %(due)s, 'scheduled', %(action)s, %(marketing)s, %(company)s,
                        %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                  FROM (%(source)s) s
-                 WHERE s.bucket >= %(low)s AND s.bucket < %(high)s
+                  FROM unnest(%(participants)s::int4[], %(partners)s::int4[], %(parents)s::int4[])
+                       AS s(participant_id, partner_id, parent_id)
                 """,
                 chain=chain.id,
                 step=step.id,
                 name=step.name,
                 variant=step.variant_name or None,
-                hours=hours,
+                due=now + timedelta(hours=hours),
                 action=step.action,
-                marketing=marketing,
+                marketing=not chain.transactional and step.action in MESSAGE_ACTIONS,
                 company=chain.company_id.id,
                 uid=env.uid,
-                source=source,
-                low=low,
-                high=high,
+                participants=[row[0] for row in rows],
+                partners=[row[1] for row in rows],
+                parents=[row[3] for row in rows],
             )
         )
     env["fidelite.chain.trace"].invalidate_model()
 
 
 def _due_batch(env, chain, now, limit):
-    """[(trace id, step id, partner id)] of ``chain``'s due traces, oldest first, locked for this run."""
+    """[(trace id, step id, partner id, participant id, bucket)] of ``chain``'s due traces, oldest
+    first, locked for this run."""
     return env.execute_query(
         SQL(
             """
-            SELECT t.id, t.step_id, t.partner_id FROM fidelite_chain_trace t
+            SELECT t.id, t.step_id, t.partner_id, t.participant_id, p.bucket
+              FROM fidelite_chain_trace t JOIN fidelite_chain_participant p ON p.id = t.participant_id
              WHERE t.chain_id = %(chain)s AND t.state = 'scheduled' AND t.scheduled_at <= %(now)s
              ORDER BY t.scheduled_at, t.id
              LIMIT %(limit)s
-               FOR UPDATE SKIP LOCKED
+               FOR UPDATE OF t SKIP LOCKED
             """,
             chain=chain.id,
             now=now,
@@ -196,23 +182,25 @@ def process_due(env, chains, now, commit=False, batch_size=BATCH):
                 break
             seen.update(row[0] for row in rows)
             by_step = defaultdict(dict)
-            for trace_id, step_id, partner_id in rows:
-                by_step[step_id][trace_id] = partner_id
-            for step_id, partners in by_step.items():
-                run_due(env["fidelite.chain.step"].sudo().browse(step_id or []), partners, now)
+            for trace_id, step_id, partner_id, participant_id, bucket in rows:
+                by_step[step_id][trace_id] = (partner_id, participant_id, bucket)
+            for step_id, traces in by_step.items():
+                run_due(env["fidelite.chain.step"].sudo().browse(step_id or []), traces, now)
             done += len(rows)
             if commit:
                 env["ir.cron"]._commit_progress(len(rows))
     return done
 
 
-def run_due(step, partners, now):
-    """Run ``step`` for its due traces (``partners``: {trace id: partner id}), then move them on."""
+def run_due(step, traces, now):
+    """Run ``step`` for its due traces (``traces``: {trace id: (partner id, participant id, bucket)}),
+    then schedule the next steps of those that finished."""
     env = step.env
     if not step:  # its step was removed
-        steps.cancel(env, list(partners), "step_removed", now)
+        steps.cancel(env, list(traces), "step_removed", now)
         return
-    finished, not_taken = steps.run_step(step, partners, now)
+    finished, not_taken = steps.run_step(step, {trace_id: row[0] for trace_id, row in traces.items()}, now)
     if finished:
-        schedule_children(env, step.chain_id, None, dict.fromkeys(finished, step), now)
+        members = [(traces[trace_id][1], traces[trace_id][0], traces[trace_id][2], trace_id) for trace_id in finished]
+        schedule_children(env, step.chain_id, step, members, now)
     steps.move_participants(step, finished, not_taken, now)

@@ -225,7 +225,7 @@ def record(step, results, links, now):
               FROM unnest(%(ids)s::int4[], %(states)s::varchar[], %(reasons)s::varchar[], %(channels)s::varchar[],
                           %(fallbacks)s::bool[], %(costs)s::float8[] %(link_arrays)s)
                    AS v(id, state, reason, channel, fallback, cost %(link_names)s)
-             WHERE t.id = v.id
+             WHERE t.id = v.id AND t.id = ANY(%(ids)s)
             """,
             now=now,
             uid=env.uid,
