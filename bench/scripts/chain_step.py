@@ -1,6 +1,7 @@
 """Run by ``odoo shell`` for bench_chain_step.py; ``env``, ``result`` and PARTICIPANTS are given."""
 
 # ruff: noqa: F821
+import os
 import time
 from datetime import datetime, timedelta
 
@@ -9,7 +10,9 @@ from odoo.addons.fidelite_campaigns.services import scheduler
 now = datetime(2026, 3, 2, 10, 0)
 company = env.company
 company.write({"fidelite_quiet_start": 0.0, "fidelite_quiet_end": 0.0, "fidelite_quiet_sunday": False})
-chain = env["fidelite.chain"].create({"name": "Bench chain", "trigger": "segment", "state": "running"})
+chain = env["fidelite.chain"].create(
+    {"name": "Bench chain", "trigger_ids": [(0, 0, {"kind": "segment"})], "state": "running"}
+)
 step = env["fidelite.chain.step"].create(
     {"chain_id": chain.id, "name": "Offer", "action": "sms", "sms_body": "Hello {{ object.name }}, -10% this week"}
 )
@@ -39,7 +42,7 @@ cr.execute(
     """
     INSERT INTO fidelite_chain_participant (chain_id, partner_id, entry_key, entered_at, state, is_control, bucket,
                                             participant_count, create_date, write_date)
-    SELECT %(chain)s, id, 'member', %(now)s, 'running', FALSE, (id * 7919) %% 10000, 1, NOW(), NOW()
+    SELECT %(chain)s, id, 'member', %(now)s, 'running', FALSE, (id::bigint * 7919) %% 10000, 1, NOW(), NOW()
       FROM res_partner WHERE id >= %(first)s
     """,
     {"chain": chain.id, "now": now, "first": first},
@@ -54,7 +57,7 @@ cr.execute(
     {"chain": chain.id, "now": now, "step": step.id, "company": company.id},
 )
 # Earlier messages from another chain: every fifth member already had 2 this week
-other = env["fidelite.chain"].create({"name": "Earlier chain", "trigger": "segment"})
+other = env["fidelite.chain"].create({"name": "Earlier chain", "trigger_ids": [(0, 0, {"kind": "segment"})]})
 cr.execute(
     """
     INSERT INTO fidelite_chain_participant (chain_id, partner_id, entry_key, entered_at, state, is_control, bucket,
@@ -78,9 +81,26 @@ cr.execute("ANALYZE")
 env.invalidate_all()
 env.cr.commit()
 
+cr.execute("SELECT pg_backend_pid()")
+backend_stat = f"/proc/{cr.fetchone()[0]}/stat"
+
+
+def backend_cpu():
+    """CPU seconds used so far by this cursor's PostgreSQL backend (None on a remote server)."""
+    try:
+        with open(backend_stat) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+pg_start, cpu_start = backend_cpu(), time.process_time()
 start = time.perf_counter()
 handled = scheduler.process_due(env, chain, now)
 step_s = time.perf_counter() - start
+pg_end, python_cpu_s = backend_cpu(), time.process_time() - cpu_start
+pg_cpu_s = pg_end - pg_start if pg_start is not None else None
 env.flush_all()
 cr.execute(
     "SELECT state, COUNT(*) FROM fidelite_chain_trace WHERE chain_id = %s AND step_id = %s GROUP BY state",
@@ -102,4 +122,13 @@ cr.execute(
 )
 baseline_s = time.perf_counter() - start
 env.cr.rollback()
-result({"step_s": step_s, "baseline_s": baseline_s, "sent": states.get("sent", 0), "states": states})
+result(
+    {
+        "step_s": step_s,
+        "baseline_s": baseline_s,
+        "sent": states.get("sent", 0),
+        "states": states,
+        "python_cpu_s": python_cpu_s,
+        "pg_cpu_s": pg_cpu_s,
+    }
+)

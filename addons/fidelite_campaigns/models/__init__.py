@@ -2,6 +2,7 @@ from . import (
     fidelite_chain,
     fidelite_chain_participant,
     fidelite_chain_step,
+    fidelite_chain_trigger,
     fidelite_chain_trace,
     fidelite_postal_batch,
     fidelite_pressure_rule,

@@ -5,23 +5,6 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..services import reports, scheduler, triggers
 
-TRIGGERS = [
-    ("segment", "Member of the target"),
-    ("birthday", "Member's birthday"),
-    ("dependant_birthday", "Household member's birthday"),
-    ("anniversary", "Membership anniversary"),
-    ("last_visit", "N days after the last visit"),
-    ("points_expiry", "N days before points expire"),
-    ("fixed_date", "Fixed date"),
-    ("enrolment", "Enrolment"),
-    ("first_purchase", "First purchase"),
-    ("category_purchase", "Purchase in a category"),
-    ("tier_up", "Tier up"),
-    ("tier_down", "Tier down"),
-    ("reward_redeemed", "Reward redeemed"),
-    ("no_purchase", "No purchase for N days"),
-]
-DAYS_TRIGGERS = ("last_visit", "points_expiry", "no_purchase")
 REENTRY = [("once", "Once"), ("yearly", "Once a year"), ("always", "Every time")]
 
 
@@ -47,10 +30,13 @@ class FideliteChain(models.Model):
     )
     segment_id = fields.Many2one("fidelite.segment", string="Segment", ondelete="restrict")
     domain = fields.Char(string="Members filter", default="[]", help="A filter on contacts, on top of the segment.")
-    trigger = fields.Selection(TRIGGERS, required=True, default="segment")
-    trigger_days = fields.Integer(string="Days", default=30)
-    trigger_date = fields.Date(string="On")
-    trigger_category_id = fields.Many2one("product.category", string="Category")
+    trigger_ids = fields.One2many(
+        "fidelite.chain.trigger",
+        "chain_id",
+        string="Entry triggers",
+        copy=True,
+        help="Dates and events that bring members in; a member enters when any of them fires.",
+    )
     reentry = fields.Selection(REENTRY, string="Re-entry", required=True, default="once")
     control_share = fields.Float(
         string="Control group (%)", help="Members kept out of the chain to measure its effect."
@@ -60,7 +46,7 @@ class FideliteChain(models.Model):
     )
     last_entry_run = fields.Datetime(string="Last entries", readonly=True, copy=False)
     step_ids = fields.One2many("fidelite.chain.step", "chain_id", string="Steps", copy=True)
-    participant_ids = fields.One2many("fidelite.chain.participant", "chain_id", string="Participants")
+    participant_ids = fields.One2many("fidelite.chain.participant", "chain_id", string="Chain participants")
     trace_ids = fields.One2many("fidelite.chain.trace", "chain_id", string="Traces")
     participant_count = fields.Integer(compute="_compute_figures", string="Participants")
     control_count = fields.Integer(compute="_compute_figures", string="Control group")
@@ -111,12 +97,9 @@ class FideliteChain(models.Model):
             problems = []
             if not chain.step_ids.filtered(lambda s: not s.parent_id):
                 problems.append(self.env._("it has no first step"))
-            if chain.trigger in DAYS_TRIGGERS and chain.trigger_days <= 0:
-                problems.append(self.env._("its trigger needs a number of days"))
-            if chain.trigger == "fixed_date" and not chain.trigger_date:
-                problems.append(self.env._("its trigger needs a date"))
-            if chain.trigger == "category_purchase" and not chain.trigger_category_id:
-                problems.append(self.env._("its trigger needs a product category"))
+            if not chain.trigger_ids:
+                problems.append(self.env._("it has no entry trigger"))
+            problems += chain.trigger_ids._configuration_problems()
             problems += chain.step_ids._configuration_problems()
             if problems:
                 raise UserError(

@@ -1,4 +1,6 @@
 from odoo import fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class FideliteChainParticipant(models.Model):
@@ -20,10 +22,16 @@ class FideliteChainParticipant(models.Model):
         required=True,
         index=True,
     )
-    is_control = fields.Boolean(string="Control group", readonly=True, index=True)
+    is_control = fields.Boolean(string="Control group", readonly=True)
     bucket = fields.Integer(readonly=True, help="Stable split key (0-9999) for variants and the control group.")
     variant = fields.Char(readonly=True)
-    current_step_id = fields.Many2one("fidelite.chain.step", string="Current step", ondelete="set null")
+    current_step_id = fields.Many2one(
+        "fidelite.chain.step",
+        string="Current step",
+        compute="_compute_current_step",
+        search="_search_current_step",
+        help="The last step run for this member (sent, done or skipped).",
+    )
     finished_at = fields.Datetime(readonly=True)
     end_reason = fields.Char(readonly=True)
     trace_ids = fields.One2many("fidelite.chain.trace", "participant_id", string="Traces")
@@ -32,6 +40,38 @@ class FideliteChainParticipant(models.Model):
     participant_count = fields.Integer(default=1, readonly=True, aggregator="sum", string="Count")
 
     _entry_unique = models.UniqueIndex("(chain_id, partner_id, entry_key)", "A member enters a chain once per event.")
+
+    @staticmethod
+    def _current_steps_query(participant_ids=None):
+        """(participant id, step id) of the last step run for each participant (of ``participant_ids``)."""
+        return SQL(
+            """SELECT DISTINCT ON (t.participant_id) t.participant_id, t.step_id FROM fidelite_chain_trace t
+                WHERE t.state NOT IN ('scheduled', 'cancelled') AND t.step_id IS NOT NULL %s
+                ORDER BY t.participant_id, t.done_at DESC, t.id DESC""",
+            SQL("AND t.participant_id = ANY(%s)", participant_ids) if participant_ids is not None else SQL(),
+        )
+
+    def _compute_current_step(self):
+        self.env["fidelite.chain.trace"].flush_model()
+        ids = [pid for pid in self._origin.ids if isinstance(pid, int)]
+        current = dict(self.env.execute_query(self._current_steps_query(ids))) if ids else {}
+        for participant in self:
+            participant.current_step_id = current.get(participant._origin.id, False)
+
+    def _search_current_step(self, operator, value):
+        """Participants whose last step run is one of ``value`` (step ids)."""
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        self.env["fidelite.chain.trace"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT c.participant_id FROM (%s) c WHERE c.step_id = ANY(%s)",
+                self._current_steps_query(),
+                [step_id for step_id in value if step_id],
+            )
+        )
+        domain = Domain("id", "in", [row[0] for row in rows])
+        return domain if operator == "in" else ~domain
 
     def _finish_if_idle(self, reason=None):
         """Finish the running participants that have no step left to run."""

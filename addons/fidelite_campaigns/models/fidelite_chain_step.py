@@ -1,3 +1,6 @@
+import re
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -29,6 +32,8 @@ CALL_OUTCOMES = [
     ("no_answer", "No answer"),
     ("wrong_number", "Wrong number"),
 ]
+# ``object.<name>`` in a template, a SMS text or a letter: the contact's field it reads
+OBJECT_FIELD = re.compile(r"\bobject\.([A-Za-z_]\w*)")
 # The channel whose consent and budget a step's action needs (survey invitations go by e-mail)
 ACTION_CHANNEL = {"email": "email", "sms": "sms", "postal": "postal", "phone": "phone", "survey": "email"}
 
@@ -130,10 +135,9 @@ class FideliteChainStep(models.Model):
             }
             if step.action in needed and not needed[step.action]:
                 problems.append(self.env._("step %(step)s has nothing to send", step=step.name))
-            if step.mail_template_id and step.mail_template_id.model != "res.partner":
-                problems.append(
-                    self.env._("the template of step %(step)s is not a template for contacts", step=step.name)
-                )
+            if step.fallback_channel and step.fallback_channel != step.action and not needed[step.fallback_channel]:
+                problems.append(self.env._("step %(step)s has nothing to send on its fallback channel", step=step.name))
+            problems += step._content_problems()
             if step.condition != "always" and not step.parent_id:
                 problems.append(
                     self.env._("step %(step)s has a condition on a previous step but comes first", step=step.name)
@@ -145,6 +149,56 @@ class FideliteChainStep(models.Model):
                 "survey",
             ):
                 problems.append(self.env._("step %(step)s waits for an e-mail result after no e-mail", step=step.name))
+        shares = defaultdict(float)
+        for step in self.filtered(lambda s: s.variant_share > 0):
+            shares[(step.chain_id, step.parent_id, step.condition, step.call_outcome)] += step.variant_share
+        for (_chain, parent, _condition, _outcome), total in shares.items():
+            if total > 100:
+                problems.append(
+                    self.env._(
+                        "the variants after %(step)s share more than 100%% of the members",
+                        step=parent.name or self.env._("the entry"),
+                    )
+                )
+        return problems
+
+    def _content_problems(self):
+        """Templates and texts this step sends that cannot be rendered for a contact, in words."""
+        self.ensure_one()
+        problems = []
+        channels = {self.action, self.fallback_channel}
+        texts = []  # (what, text)
+        template = self.mail_template_id
+        if template and channels & {"email", "survey"}:
+            if template.model != "res.partner":
+                problems.append(
+                    self.env._("the template of step %(step)s is not a template for contacts", step=self.name)
+                )
+                return problems
+            if not template.subject:
+                problems.append(self.env._("the e-mail template of step %(step)s has no subject", step=self.name))
+            if not template.body_html and self.action == "email":
+                problems.append(self.env._("the e-mail template of step %(step)s has no body", step=self.name))
+            texts += [
+                (self.env._("e-mail template"), template.subject),
+                (self.env._("e-mail template"), template.body_html),
+            ]
+        if "sms" in channels:
+            texts.append((self.env._("SMS text"), self.sms_template_id.body or self.sms_body))
+        if "postal" in channels:
+            texts.append((self.env._("letter"), self.letter_text))
+        partner_model = type(self.env["res.partner"])
+        for what, text in texts:
+            for name in sorted(set(OBJECT_FIELD.findall(str(text or "")))):
+                if name not in partner_model._fields and not hasattr(partner_model, name):
+                    problems.append(
+                        self.env._(
+                            "step %(step)s uses “object.%(field)s” (%(what)s), a field contacts do not have",
+                            what=what,
+                            step=self.name,
+                            field=name,
+                        )
+                    )
         return problems
 
     @api.ondelete(at_uninstall=False)
@@ -154,6 +208,4 @@ class FideliteChainStep(models.Model):
         traces = self.env["fidelite.chain.trace"].search([("step_id", "in", steps.ids), ("state", "=", "scheduled")])
         reason = self.env._("Step removed from the chain")
         traces.write({"state": "cancelled", "skip_reason": "step_removed", "note": reason})
-        participants = traces.participant_id
-        participants.write({"current_step_id": False})
-        participants._finish_if_idle(reason)
+        traces.participant_id._finish_if_idle(reason)

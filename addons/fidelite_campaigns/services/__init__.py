@@ -1,1 +1,1 @@
-from . import channels, newsletter, pressure, purchases, reports, scheduler, triggers
+from . import channels, newsletter, pressure, purchases, reports, scheduler, steps, triggers

@@ -5,8 +5,12 @@ E-mails: rendered from the step's ``mail.template`` and queued as ``mail.mail`` 
 click redirection and bounce handling record what the member did; the chain traces read it
 back (``reports.update_outcomes``). A mailing per run because a mailing never reaches an
 address twice. SMS: ``sms.sms`` queued for the company's gateway, the uuid kept on the trace.
-Letters: one batch per run with its CSV file. Calls: activities. Points and coupons: the
+Letters: one batch per run with its CSV file and its PDF. Calls: activities. Points and coupons: the
 loyalty ledger, with the trace as idempotency key.
+
+Each function returns what it queued for each trace, ``{column: {trace id: value}}`` (the
+e-mail, the SMS uuid, the letter batch...), which the step writes on the traces with their
+outcome in one UPDATE.
 """
 
 import uuid as uuidlib
@@ -17,23 +21,6 @@ from odoo import fields
 from odoo.tools import SQL, html_escape
 
 from odoo.addons.fidelite_loyalty.services import ledger
-
-from ..models.fidelite_postal_batch import CSV_COLUMNS  # noqa: F401  (documents the row order)
-
-
-def _set_column(env, traces_by_id, column, values):
-    """Write one value per trace in a single UPDATE (values: {trace_id: value})."""
-    if not values:
-        return
-    env.cr.execute(
-        SQL(
-            "UPDATE fidelite_chain_trace t SET %s = v.val FROM unnest(%s::int[], %s) AS v(id, val) WHERE t.id = v.id",
-            SQL.identifier(column),
-            list(values),
-            list(values.values()),
-        )
-    )
-    traces_by_id.invalidate_recordset([column])
 
 
 def send_email(step, traces, template=None, extra_body=None):
@@ -90,17 +77,24 @@ def send_email(step, traces, template=None, extra_body=None):
             }
         )
     mails = env["mail.mail"].sudo().create(vals_list)
-    _set_column(env, traces, "mail_mail_id", dict(zip(traces.ids, mails.ids, strict=True)))
-    _set_column(
-        env, traces, "mailing_trace_id", {t: m.mailing_trace_ids[:1].id for t, m in zip(traces.ids, mails, strict=True)}
-    )
-    return mails
+    return {
+        "mail_mail_id": dict(zip(traces.ids, mails.ids, strict=True)),
+        "mailing_trace_id": {t: m.mailing_trace_ids[:1].id for t, m in zip(traces.ids, mails, strict=True)},
+    }
 
 
 def send_sms(step, traces):
     """Queue one SMS per trace (set-based: the bodies are rendered in batch, the rows inserted at once)."""
     env = step.env
-    partner_ids = traces.partner_id.ids
+    env.flush_all()
+    recipients = env.execute_query(
+        SQL(
+            """SELECT t.id, t.partner_id, (SELECT p.phone_sanitized FROM res_partner p WHERE p.id = t.partner_id)
+                 FROM fidelite_chain_trace t WHERE t.id = ANY(%s) ORDER BY t.id""",
+            traces.ids,
+        )
+    )
+    partner_ids = list({partner_id for _trace_id, partner_id, _number in recipients})
     if step.sms_template_id:
         bodies = step.sms_template_id._render_field("body", partner_ids)
     else:
@@ -109,16 +103,9 @@ def send_sms(step, traces):
             .sudo()
             ._render_template(step.sms_body or "", "res.partner", partner_ids, engine="inline_template")
         )
-    env.flush_all()
-    numbers = dict(
-        env.execute_query(SQL("SELECT id, phone_sanitized FROM res_partner WHERE id = ANY(%s)", partner_ids))
-    )
-    uuids = {trace_id: uuidlib.uuid4().hex for trace_id in traces.ids}
+    uuids = {trace_id: uuidlib.uuid4().hex for trace_id, _partner_id, _number in recipients}
     rows = [
-        (uuids[trace_id], numbers[partner_id], str(bodies[partner_id]), partner_id)
-        for trace_id, partner_id in env.execute_query(
-            SQL("SELECT id, partner_id FROM fidelite_chain_trace WHERE id = ANY(%s)", traces.ids)
-        )
+        (uuids[trace_id], number, str(bodies[partner_id]), partner_id) for trace_id, partner_id, number in recipients
     ]
     env.cr.execute(
         SQL(
@@ -135,9 +122,9 @@ def send_sms(step, traces):
             partner=[r[3] for r in rows],
         )
     )
-    _set_column(env, traces, "sms_uuid", uuids)
     env["sms.sms"].invalidate_model()
     env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+    return {"sms_uuid": uuids}
 
 
 def send_postal(step, traces):
@@ -159,22 +146,8 @@ def send_postal(step, traces):
         .sudo()
         ._render_template(step.letter_text or "", "res.partner", traces.partner_id.ids, engine="inline_template")
     )
-    rows = [
-        [
-            p.fidelite_member_number or "",
-            p.name,
-            p.street or "",
-            p.street2 or "",
-            p.zip or "",
-            p.city or "",
-            p.country_id.code or "",
-            str(texts[p.id]),
-        ]
-        for p in traces.partner_id
-    ]
-    batch._build_csv(rows)
-    traces.write({"postal_batch_id": batch.id})
-    return batch
+    batch._build_files(traces.partner_id, texts)
+    return {"postal_batch_id": dict.fromkeys(traces.ids, batch.id)}
 
 
 def create_calls(step, traces):
@@ -203,7 +176,7 @@ def create_calls(step, traces):
             }
         )
     activities = env["mail.activity"].sudo().create(vals_list)
-    _set_column(env, traces, "activity_id", dict(zip(traces.ids, activities.ids, strict=True)))
+    return {"activity_id": dict(zip(traces.ids, activities.ids, strict=True))}
 
 
 def send_survey(step, traces):
@@ -218,13 +191,12 @@ def send_survey(step, traces):
             step.survey_id.get_base_url() + url,
             step.survey_id.title,
         )
-    _set_column(step.env, traces, "survey_answer_id", answers)
     template = step.mail_template_id or step.env.ref("fidelite_campaigns.mail_template_survey_invitation")
-    send_email(step, traces, template=template, extra_body=links)
+    return {"survey_answer_id": answers, **send_email(step, traces, template=template, extra_body=links)}
 
 
 def grant_points(step, traces):
-    """Points on the member's loyalty card; returns the traces without a card."""
+    """Points on the member's loyalty card; return the traces without a card and the movements."""
     env = step.env
     cards = (
         env["loyalty.card"]
@@ -238,30 +210,30 @@ def grant_points(step, traces):
     for card in cards:
         card_of.setdefault(card.partner_id.id, card)
     missing = traces.browse()
+    moves = {}
     for trace in traces:
         card = card_of.get(trace.partner_id.id)
         if not card:
             missing |= trace
             continue
-        move = ledger.post(
+        moves[trace.id] = ledger.post(
             card,
             step.points,
             "adjust",
             key=f"fidelite_chain_trace:{trace.id}",
             origin="system",
             reason=step.chain_id.name,
-        )
-        trace.points_move_id = move
-    return missing
+        ).id
+    return missing, {"points_move_id": moves}
 
 
 def grant_coupons(step, traces):
     program = step.coupon_program_id.sudo()
     points = min(program.reward_ids.mapped("required_points") or [1]) or 1
-    for trace in traces:
-        trace.coupon_id = (
-            step.env["loyalty.card"]
-            .sudo()
-            .with_context(fidelite_reason=step.chain_id.name)
-            .create({"program_id": program.id, "partner_id": trace.partner_id.id, "points": points})
-        )
+    coupons = (
+        step.env["loyalty.card"]
+        .sudo()
+        .with_context(fidelite_reason=step.chain_id.name)
+        .create([{"program_id": program.id, "partner_id": trace.partner_id.id, "points": points} for trace in traces])
+    )
+    return {"coupon_id": dict(zip(traces.ids, coupons.ids, strict=True))}

@@ -38,11 +38,17 @@ def reachability(env, partner_ids, channel, marketing=True):
             ids,
         )
     elif channel == "postal":
+        # A deliverable address: street, city and country, the postcode and the state where the
+        # country uses them, and a postcode with digits where it has one
         query = SQL(
             """SELECT p.id, p.fidelite_consent_postal,
-                      COALESCE(p.street, '') != '' AND COALESCE(p.zip, '') != ''
-                      AND COALESCE(p.city, '') != '' AND p.country_id IS NOT NULL, FALSE
-                 FROM res_partner p WHERE p.id = ANY(%s)""",
+                      COALESCE(TRIM(p.street), '') != '' AND COALESCE(TRIM(p.city), '') != ''
+                      AND c.id IS NOT NULL
+                      AND (COALESCE(TRIM(p.zip), '') != '' OR NOT COALESCE(c.zip_required, TRUE))
+                      AND (COALESCE(TRIM(p.zip), '') = '' OR p.zip ~ '[0-9]')
+                      AND (p.state_id IS NOT NULL OR NOT COALESCE(c.state_required, FALSE)), FALSE
+                 FROM res_partner p LEFT JOIN res_country c ON c.id = p.country_id
+                WHERE p.id = ANY(%s)""",
             ids,
         )
     else:
@@ -82,16 +88,21 @@ class Budget:
                 )
             )
             self.used[rule.id] = defaultdict(int, rows)
+        self._caps = {}  # channel -> [(max messages, {partner_id: used})]
 
-    def _rules_for(self, channel):
-        return [rule for rule in self.rules if rule.channel in ("all", channel)]
+    def _caps_for(self, channel):
+        if channel not in self._caps:
+            self._caps[channel] = [
+                (rule.max_messages, self.used[rule.id]) for rule in self.rules if rule.channel in ("all", channel)
+            ]
+        return self._caps[channel]
 
     def allows(self, partner_id, channel):
-        return all(self.used[rule.id][partner_id] < rule.max_messages for rule in self._rules_for(channel))
+        return all(used[partner_id] < cap for cap, used in self._caps_for(channel))
 
     def consume(self, partner_id, channel):
-        for rule in self._rules_for(channel):
-            self.used[rule.id][partner_id] += 1
+        for _cap, used in self._caps_for(channel):
+            used[partner_id] += 1
 
 
 def quiet_until(company, channel, now):

@@ -7,9 +7,10 @@ moves a participant: a changed delay applies to traces created afterwards, a rem
 ends the participants waiting on it (see ``fidelite.chain.step`` unlink).
 
 A batch of due traces is selected in SQL, in chain priority order, locked ``SKIP LOCKED`` so
-two workers never run the same trace; it is handled step by step: the branch condition, the
-quiet hours, then consent, blacklists and the pressure budget in bulk (``pressure``), then the
-channel (``channels``), then the traces' states in a few UPDATEs.
+two workers never run the same trace; it is handled step by step (``steps``: the branch
+condition, the quiet hours, consent, blacklists and the pressure budget in bulk, the channel,
+the traces' outcome in one UPDATE), then the next steps' traces are inserted and the
+participants moved on, each in one statement for the batch.
 """
 
 import hashlib
@@ -20,12 +21,10 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tools import SQL
 
-from . import channels, pressure, reports
-from .purchases import purchases_sql
+from . import reports, steps
 
 _logger = logging.getLogger(__name__)
 BATCH = 5000
-CALL_WAIT_DAYS = 30
 MESSAGE_ACTIONS = ("email", "sms", "postal", "phone", "survey")
 
 
@@ -69,12 +68,16 @@ def enter(chain, now):
             }
         )
     participants = env["fidelite.chain.participant"].sudo().create(vals_list)
-    running = participants.filtered(lambda p: not p.is_control)
-    if running:
+    members = [
+        (participant.id, vals["partner_id"], vals["bucket"], None)
+        for participant, vals in zip(participants, vals_list, strict=True)
+        if not vals["is_control"]
+    ]
+    if members:
         env.flush_all()
-        _schedule_children(env, chain, running.ids, parents=None, now=now)
+        schedule_children(env, chain, None, members, now)
     _logger.info(
-        "Chain %s: %s entered (%s in the control group)", chain.id, len(participants), len(participants) - len(running)
+        "Chain %s: %s entered (%s in the control group)", chain.id, len(participants), len(participants) - len(members)
     )
     return participants
 
@@ -97,47 +100,26 @@ def _variant_ranges(steps):
     return ranges
 
 
-def _schedule_children(env, chain, participant_ids, parents, now):
-    """Insert the traces of the next steps: the first steps (``parents`` None) or the children of ``parents``.
+def schedule_children(env, chain, parent_step, members, now):
+    """Insert the traces of the next steps, due a delay after ``now``: the first steps of ``chain``
+    (``parent_step`` None) or the children of ``parent_step``.
 
-    ``parents``: {trace_id: step} of traces just finished, whose participants are ``participant_ids``.
+    ``members``: [(participant id, partner id, bucket, parent trace id or None)], one per
+    participant entering or trace just finished; each child step gets those in its variant range.
     """
-    if parents is None:
-        steps = chain.step_ids.filtered(lambda s: not s.parent_id)
-        pairs = [(step, None) for step in steps]
-    else:
-        pairs = []
-        by_step = defaultdict(list)
-        for trace_id, step in parents.items():
-            by_step[step].append(trace_id)
-        for step, trace_ids in by_step.items():
-            pairs += [(child, trace_ids) for child in step.child_ids]
-    if not pairs:
+    steps = parent_step.child_ids if parent_step else chain.step_ids.filtered(lambda s: not s.parent_id)
+    if not steps or not members:
         return
-    ranges = _variant_ranges({step for step, _ in pairs})
-    for step, parent_ids in pairs:
+    ranges = _variant_ranges(steps)
+    for step in steps:
         low, high = ranges[step]
+        rows = [row for row in members if low <= row[2] < high]
+        if not rows:
+            continue
         # Purchase conditions are decided once their window has passed
         hours = step._delay_hours()
         if step.condition in ("purchased", "not_purchased"):
             hours = max(hours, step.condition_days * 24)
-        marketing = not chain.transactional and step.action in MESSAGE_ACTIONS
-        source = (
-            SQL(
-                "SELECT p.id AS participant_id, p.partner_id, p.bucket, NULL::int AS parent_id, %s::timestamp AS base "
-                "FROM fidelite_chain_participant p WHERE p.id = ANY(%s)",
-                now,
-                participant_ids,
-            )
-            if parent_ids is None
-            else SQL(
-                "SELECT t.participant_id, t.partner_id, p.bucket, t.id AS parent_id, COALESCE(t.done_at, %s) AS base "
-                "FROM fidelite_chain_trace t JOIN fidelite_chain_participant p ON p.id = t.participant_id "
-                "WHERE t.id = ANY(%s)",
-                now,
-                parent_ids,
-            )
-        )
         env.cr.execute(
             SQL(
                 """
@@ -146,261 +128,79 @@ def _schedule_children(env, chain, participant_ids, parents, now):
                         scheduled_at, state, action, marketing, company_id,
                         create_uid, write_uid, create_date, write_date)
                 SELECT s.participant_id, %(chain)s, s.partner_id, %(step)s, %(name)s, %(variant)s, s.parent_id,
-                       s.base + make_interval(hours => %(hours)s), 'scheduled', %(action)s, %(marketing)s, %(company)s,
+                       %(due)s, 'scheduled', %(action)s, %(marketing)s, %(company)s,
                        %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                  FROM (%(source)s) s
-                 WHERE s.bucket >= %(low)s AND s.bucket < %(high)s
+                  FROM unnest(%(participants)s::int4[], %(partners)s::int4[], %(parents)s::int4[])
+                       AS s(participant_id, partner_id, parent_id)
                 """,
                 chain=chain.id,
                 step=step.id,
                 name=step.name,
                 variant=step.variant_name or None,
-                hours=hours,
+                due=now + timedelta(hours=hours),
                 action=step.action,
-                marketing=marketing,
+                marketing=not chain.transactional and step.action in MESSAGE_ACTIONS,
                 company=chain.company_id.id,
                 uid=env.uid,
-                source=source,
-                low=low,
-                high=high,
+                participants=[row[0] for row in rows],
+                partners=[row[1] for row in rows],
+                parents=[row[3] for row in rows],
             )
         )
     env["fidelite.chain.trace"].invalidate_model()
 
 
-def _due_batch(env, chain_ids, now, limit):
-    return [
-        row[0]
-        for row in env.execute_query(
-            SQL(
-                """
-                SELECT t.id FROM fidelite_chain_trace t
-                  JOIN fidelite_chain c ON c.id = t.chain_id
-                 WHERE t.state = 'scheduled' AND t.scheduled_at <= %(now)s
-                   AND c.state = 'running' AND c.active AND c.id = ANY(%(chains)s)
-                 ORDER BY c.priority DESC, t.scheduled_at, t.id
-                 LIMIT %(limit)s
-                   FOR UPDATE OF t SKIP LOCKED
-                """,
-                now=now,
-                chains=chain_ids,
-                limit=limit,
-            )
+def _due_batch(env, chain, now, limit):
+    """[(trace id, step id, partner id, participant id, bucket)] of ``chain``'s due traces, oldest
+    first, locked for this run."""
+    return env.execute_query(
+        SQL(
+            """
+            SELECT t.id, t.step_id, t.partner_id, t.participant_id, p.bucket
+              FROM fidelite_chain_trace t JOIN fidelite_chain_participant p ON p.id = t.participant_id
+             WHERE t.chain_id = %(chain)s AND t.state = 'scheduled' AND t.scheduled_at <= %(now)s
+             ORDER BY t.scheduled_at, t.id
+             LIMIT %(limit)s
+               FOR UPDATE OF t SKIP LOCKED
+            """,
+            chain=chain.id,
+            now=now,
+            limit=limit,
         )
-    ]
+    )
 
 
 def process_due(env, chains, now, commit=False, batch_size=BATCH):
-    """Run every due trace of the running ``chains``; return how many were handled."""
-    Trace = env["fidelite.chain.trace"].sudo()
+    """Run every due trace of the running ``chains``, chain by chain in priority order; return how many."""
     done = 0
-    seen = set()
-    while True:
-        env.flush_all()
-        ids = [i for i in _due_batch(env, chains.ids, now, batch_size) if i not in seen]
-        if not ids:
-            break
-        seen.update(ids)
-        traces = Trace.browse(ids)
-        orphans = traces.filtered(lambda t: not t.step_id)
-        if orphans:
-            orphans.write({"state": "cancelled", "skip_reason": "step_removed"})
-        for step, step_traces in (traces - orphans).grouped("step_id").items():
-            run_step(step, step_traces, now)
-        done += len(ids)
-        if commit:
-            env["ir.cron"]._commit_progress(len(ids))
+    for chain in chains.sorted(lambda c: (-c.priority, c.id)):
+        seen = set()
+        while chain.state == "running" and chain.active:
+            env.flush_all()
+            rows = [row for row in _due_batch(env, chain, now, batch_size) if row[0] not in seen]
+            if not rows:
+                break
+            seen.update(row[0] for row in rows)
+            by_step = defaultdict(dict)
+            for trace_id, step_id, partner_id, participant_id, bucket in rows:
+                by_step[step_id][trace_id] = (partner_id, participant_id, bucket)
+            for step_id, traces in by_step.items():
+                run_due(env["fidelite.chain.step"].sudo().browse(step_id or []), traces, now)
+            done += len(rows)
+            if commit:
+                env["ir.cron"]._commit_progress(len(rows))
     return done
 
 
-def _purchasers(env, traces, days):
-    """Partner ids of the traces' members who bought within ``days`` after the trace was done."""
-    if not traces:
-        return set()
-    env.flush_all()
-    rows = env.execute_query(
-        SQL(
-            """SELECT DISTINCT t.id FROM fidelite_chain_trace t JOIN (%(purchases)s) b ON b.partner_id = t.partner_id
-                WHERE t.id = ANY(%(ids)s) AND b.at >= t.done_at
-                  AND b.at <= t.done_at + make_interval(days => %(days)s)""",
-            purchases=purchases_sql(),
-            ids=traces.ids,
-            days=days,
-        )
-    )
-    return {row[0] for row in rows}
-
-
-def _branch(step, traces, now):  # noqa: PLR0912 (one case per condition)
-    """Split the traces into (taken, not taken, waiting) on the parent's outcome."""
-    condition = step.condition
-    if condition == "always" or not step.parent_id:
-        return traces, traces.browse(), traces.browse()
-    parents = traces.parent_trace_id
-    if condition in ("opened", "not_opened", "clicked", "bounced", "replied"):
-        reports.sync_mail_outcomes(step.env, parents)
-    if condition in ("purchased", "not_purchased"):
-        bought = _purchasers(step.env, parents, step.condition_days)
-    waiting = traces.browse()
-    taken = traces.browse()
-    for trace in traces:
-        parent = trace.parent_trace_id
-        match condition:
-            case "opened":
-                ok = parent.opened or parent.clicked
-            case "not_opened":
-                ok = not (parent.opened or parent.clicked)
-            case "clicked":
-                ok = parent.clicked
-            case "bounced":
-                ok = parent.bounced
-            case "replied":
-                ok = parent.replied
-            case "purchased":
-                ok = parent.id in bought
-            case "not_purchased":
-                ok = parent.id not in bought
-            case "call_outcome":
-                if (
-                    not parent.call_outcome
-                    and parent.state == "sent"
-                    and parent.done_at
-                    and (now < parent.done_at + timedelta(days=CALL_WAIT_DAYS))
-                ):
-                    waiting |= trace
-                    continue
-                ok = parent.call_outcome == step.call_outcome
-            case _:
-                ok = True
-        if ok:
-            taken |= trace
-    return taken, traces - taken - waiting, waiting
-
-
-def run_step(step, traces, now):  # noqa: PLR0912
+def run_due(step, traces, now):
+    """Run ``step`` for its due traces (``traces``: {trace id: (partner id, participant id, bucket)}),
+    then schedule the next steps of those that finished."""
     env = step.env
-    chain = step.chain_id
-    company = chain.company_id
-    taken, not_taken, waiting = _branch(step, traces, now)
-    if not_taken:
-        not_taken.write({"state": "cancelled", "skip_reason": "branch", "done_at": now})
-    if waiting:
-        waiting.write({"scheduled_at": now + timedelta(days=1)})
-    if not taken:
-        not_taken.participant_id._finish_if_idle()
+    if not step:  # its step was removed
+        steps.cancel(env, list(traces), "step_removed", now)
         return
-    marketing = not chain.transactional
-    results = defaultdict(list)  # (state, reason, channel, fallback) -> trace ids
-    channel = step._channel
-    if step.action == "wait":
-        results[("done", None, None, False)] = taken.ids
-    elif step.action in ("points", "coupon"):
-        if step.action == "points":
-            missing = channels.grant_points(step, taken)
-        else:
-            channels.grant_coupons(step, taken)
-            missing = taken.browse()
-        results[("done", None, None, False)] = (taken - missing).ids
-        results[("skipped", "no_card", None, False)] = missing.ids
-    else:
-        later = pressure.quiet_until(company, channel, now) if marketing else None
-        if later:
-            taken.write({"scheduled_at": later, "note": env._("Quiet hours")})
-            return
-        results = _check_and_route(step, taken, channel, now, marketing)
-        sending = defaultdict(list)
-        for (state, _reason, used_channel, _fallback), ids in results.items():
-            if state == "sent":
-                sending[used_channel] += ids
-        Trace = env["fidelite.chain.trace"]
-        for used_channel, ids in sending.items():
-            batch = Trace.browse(ids)
-            if used_channel == channel:
-                _send(step, batch, step.action)
-            else:
-                _send(step, batch, used_channel)
-    _record(step, results, now)
-    finished = taken.filtered(lambda t: t.state != "scheduled")
-    _schedule_children(env, chain, finished.participant_id.ids, {t.id: step for t in finished}, now)
-    (taken | not_taken).participant_id._finish_if_idle()
-
-
-def _check_and_route(step, traces, channel, now, marketing):
-    """Consent, blacklist and budget for each trace, with the fallback channel; grouped results."""
-    env = step.env
-    company = step.chain_id.company_id
-    partner_ids = set(traces.partner_id.ids)
-    reach = pressure.reachability(env, partner_ids, channel, marketing)
-    fallback = step.fallback_channel if step.fallback_channel != channel else False
-    reach_fallback = pressure.reachability(env, partner_ids, fallback, marketing) if fallback else {}
-    budget = pressure.Budget(env, company, now, partner_ids) if marketing else None
-    results = defaultdict(list)
-    env.flush_all()
-    for trace_id, partner_id in env.execute_query(
-        SQL("SELECT id, partner_id FROM fidelite_chain_trace WHERE id = ANY(%s) ORDER BY id", traces.ids)
-    ):
-        reason = reach.get(partner_id)
-        if not reason and budget and not budget.allows(partner_id, channel):
-            reason = "pressure"
-        if not reason:
-            if budget:
-                budget.consume(partner_id, channel)
-            results[("sent", None, channel, False)].append(trace_id)
-            continue
-        if (
-            fallback
-            and reason in ("pressure", "no_consent", "no_address", "blacklisted", "invalid_address")
-            and not reach_fallback.get(partner_id)
-            and (not budget or budget.allows(partner_id, fallback))
-        ):
-            if budget:
-                budget.consume(partner_id, fallback)
-            results[("sent", None, fallback, True)].append(trace_id)
-            continue
-        results[("skipped", reason, channel, False)].append(trace_id)
-    return results
-
-
-def _send(step, traces, action):
-    match action:
-        case "email":
-            channels.send_email(step, traces)
-        case "sms":
-            channels.send_sms(step, traces)
-        case "postal":
-            channels.send_postal(step, traces)
-        case "phone":
-            channels.create_calls(step, traces)
-        case "survey":
-            channels.send_survey(step, traces)
-
-
-def _record(step, results, now):
-    env = step.env
-    company = step.chain_id.company_id
-    Trace = env["fidelite.chain.trace"].sudo()
-    for (state, reason, channel, fallback), ids in results.items():
-        if not ids:
-            continue
-        Trace.browse(ids).write(
-            {
-                "state": state,
-                "skip_reason": reason or False,
-                "channel": channel or False,
-                "fallback": fallback,
-                "done_at": now,
-                "cost": company._fidelite_unit_cost(channel) if state == "sent" else 0.0,
-            }
-        )
-    all_ids = [i for ids in results.values() for i in ids]
-    if all_ids:
-        env.cr.execute(
-            SQL(
-                """UPDATE fidelite_chain_participant p SET current_step_id = %s, variant = COALESCE(%s, p.variant)
-                    WHERE p.id IN (SELECT participant_id FROM fidelite_chain_trace WHERE id = ANY(%s))""",
-                step.id,
-                step.variant_name or None,
-                all_ids,
-            )
-        )
-        env["fidelite.chain.participant"].invalidate_model(["current_step_id", "variant"])
+    finished, not_taken = steps.run_step(step, {trace_id: row[0] for trace_id, row in traces.items()}, now)
+    if finished:
+        members = [(traces[trace_id][1], traces[trace_id][0], traces[trace_id][2], trace_id) for trace_id in finished]
+        schedule_children(env, step.chain_id, step, members, now)
+    steps.move_participants(step, finished, not_taken, now)

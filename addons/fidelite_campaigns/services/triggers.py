@@ -1,8 +1,9 @@
-"""Who enters a chain: each trigger selects its entrants with one query, with an entry key.
+"""Who enters a chain: each of its triggers selects its entrants with one query, with an entry key.
 
 The key names the event (``bday:2026``, ``tier:<history id>``...): a member enters a chain once
 per key, so running the selection again (a cron re-run, a late run catching up) adds nobody.
-The re-entry policy and the chain's target are applied afterwards, also in SQL.
+A chain's triggers are united in one query (a member brought in by two triggers at once enters
+once); the re-entry policy and the chain's target are applied afterwards, also in SQL.
 """
 
 from datetime import timedelta
@@ -19,11 +20,11 @@ def _since(chain, now):
     return chain.last_entry_run or (now - timedelta(days=1))
 
 
-def _date_trigger(chain, now):  # noqa: PLR0911 (one query per trigger)
+def _date_trigger(trigger, now):  # noqa: PLR0911 (one query per trigger)
     today = now.date()
-    company = chain.company_id.id
-    days = chain.trigger_days
-    match chain.trigger:
+    company = trigger.chain_id.company_id.id
+    days = trigger.days
+    match trigger.kind:
         case "segment":
             return SQL("SELECT p.id, 'member' FROM res_partner p WHERE p.fidelite_is_member")
         case "birthday":
@@ -72,15 +73,15 @@ def _date_trigger(chain, now):  # noqa: PLR0911 (one query per trigger)
                 day=today + timedelta(days=days),
             )
         case "fixed_date":
-            if not chain.trigger_date or chain.trigger_date > today:
+            if not trigger.date or trigger.date > today:
                 return None
-            return SQL("SELECT p.id, %(key)s FROM res_partner p", key=f"date:{chain.trigger_date}")
+            return SQL("SELECT p.id, %(key)s FROM res_partner p", key=f"date:{trigger.date}")
     return None
 
 
-def _event_trigger(chain, now):
-    since = _since(chain, now)
-    match chain.trigger:
+def _event_trigger(trigger, now):  # noqa: PLR0911 (one query per trigger)
+    since = _since(trigger.chain_id, now)
+    match trigger.kind:
         case "enrolment":
             return SQL(
                 """SELECT p.id, 'enrol' FROM res_partner p
@@ -108,15 +109,15 @@ def _event_trigger(chain, now):
                 done=POS_DONE,
                 since=since,
                 now=now,
-                categ=chain.trigger_category_id.id,
-                path=f"{chain.trigger_category_id.parent_path}%",
+                categ=trigger.category_id.id,
+                path=f"{trigger.category_id.parent_path}%",
             )
         case "tier_up" | "tier_down":
             return SQL(
                 """SELECT h.partner_id, 'tier:' || h.id FROM fidelite_tier_history h
                     WHERE h.partner_id IS NOT NULL AND h.change = %(change)s
                       AND h.date > %(since)s AND h.date <= %(now)s""",
-                change="upgrade" if chain.trigger == "tier_up" else "downgrade",
+                change="upgrade" if trigger.kind == "tier_up" else "downgrade",
                 since=since,
                 now=now,
             )
@@ -128,15 +129,51 @@ def _event_trigger(chain, now):
                 since=since,
                 now=now,
             )
+        case "gift_card_low":
+            # A spend that took a gift card from the threshold or above to under it; the member is
+            # the customer of the order that spent it, else the card's holder
+            return SQL(
+                """SELECT COALESCE(op.commercial_partner_id, cp.commercial_partner_id), 'giftcard:' || m.id
+                     FROM fidelite_points_move m
+                     JOIN loyalty_program g ON g.id = m.program_id AND g.program_type = 'gift_card'
+                     JOIN loyalty_card c ON c.id = m.card_id
+                     LEFT JOIN res_partner cp ON cp.id = c.partner_id
+                     LEFT JOIN pos_order o ON o.id = m.pos_order_id
+                     LEFT JOIN res_partner op ON op.id = o.partner_id
+                    WHERE m.points < 0 AND m.move_type != 'reversal'
+                      AND m.balance_after < %(amount)s AND m.balance_after - m.points >= %(amount)s
+                      AND m.date > %(since)s AND m.date <= %(now)s
+                      AND COALESCE(op.commercial_partner_id, cp.commercial_partner_id) IS NOT NULL""",
+                amount=trigger.amount,
+                since=since,
+                now=now,
+            )
+        case "survey_answered":
+            survey = SQL("a.survey_id = %s", trigger.survey_id.id) if trigger.survey_id else SQL("TRUE")
+            return SQL(
+                """SELECT p.commercial_partner_id, 'survey:' || a.id FROM survey_user_input a
+                     JOIN res_partner p ON p.id = a.partner_id
+                    WHERE a.state = 'done' AND NOT COALESCE(a.test_entry, FALSE) AND %(survey)s
+                      AND a.end_datetime > %(since)s AND a.end_datetime <= %(now)s""",
+                survey=survey,
+                since=since,
+                now=now,
+            )
     return None
+
+
+def trigger_query(trigger, now):
+    """The query giving (partner_id, entry_key) of the members ``trigger`` brings in at ``now``, or None."""
+    return _date_trigger(trigger, now) or _event_trigger(trigger, now)
 
 
 def entrants(chain, now):
     """[(partner_id, entry_key)] of the members entering ``chain`` at ``now``, policy applied."""
     env = chain.env
-    query = _date_trigger(chain, now) or _event_trigger(chain, now)
-    if query is None:
+    queries = [query for query in (trigger_query(trigger, now) for trigger in chain.trigger_ids) if query]
+    if not queries:
         return []
+    query = SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries)
     target = env["res.partner"].with_context(active_test=True)._search(chain._target_domain())
     reentry = {
         "once": SQL("TRUE"),

@@ -58,9 +58,20 @@ class CampaignCase(TransactionCase):
         return partner
 
     @classmethod
-    def _chain(cls, steps, **values):
-        """A chain with ``steps``: a list of dicts; ``parent`` is the index of an earlier step."""
-        chain = cls.env["fidelite.chain"].create({"name": "Test chain", "trigger": "segment", **values})
+    def _chain(cls, steps, trigger="segment", triggers=None, **values):
+        """A chain with ``steps``: a list of dicts; ``parent`` is the index of an earlier step.
+
+        ``trigger``: the kind of its one entry trigger, whose fields are given as ``trigger_<field>``;
+        ``triggers``: a list of dicts for several triggers.
+        """
+        if triggers is None:
+            trigger_values = {"kind": trigger}
+            for key in [key for key in values if key.startswith("trigger_")]:
+                trigger_values[key.removeprefix("trigger_")] = values.pop(key)
+            triggers = [trigger_values]
+        chain = cls.env["fidelite.chain"].create(
+            {"name": "Test chain", "trigger_ids": [Command.create(t) for t in triggers], **values}
+        )
         created = []
         for index, given in enumerate(steps):
             step = dict(given)

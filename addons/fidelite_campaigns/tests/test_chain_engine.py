@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -31,6 +32,9 @@ class TestChainEngine(CampaignCase):
         self.assertIn("We miss you, Alice Martin", sent.mail_mail_id.mapped("subject"))
         waiting = self._traces(chain, step_id=second.id)
         self.assertEqual(waiting.mapped("state"), ["scheduled"] * 2)
+        self.assertEqual(chain.participant_ids.current_step_id, first, "the last step run")
+        Participant = self.env["fidelite.chain.participant"]
+        self.assertEqual(Participant.search([("current_step_id", "=", first.id)]), chain.participant_ids)
         self.assertEqual(waiting[0].scheduled_at, self.t0 + timedelta(days=3))
         self._run(chain, self.t0 + timedelta(days=2))
         self.assertEqual(waiting.mapped("state"), ["scheduled"] * 2, "not before the delay")
@@ -41,6 +45,8 @@ class TestChainEngine(CampaignCase):
             ["Hello Alice Martin", "Hello Bruno Petit"],
         )
         self.assertEqual(set(chain.participant_ids.mapped("state")), {"done"})
+        self.assertEqual(chain.participant_ids.current_step_id, second)
+        self.assertFalse(Participant.search([("current_step_id", "=", first.id)]))
         # Entering again adds nobody (re-entry: once)
         self._run(chain, self.t0 + timedelta(days=4))
         self.assertEqual(len(chain.participant_ids), 2)
@@ -335,9 +341,36 @@ class TestChainEngine(CampaignCase):
         self.assertEqual(chain.control_count, len(control))
 
     def test_chain_that_can_never_fire(self):
-        chain = self.env["fidelite.chain"].create({"name": "Empty", "trigger": "points_expiry", "trigger_days": 0})
+        chain = self.env["fidelite.chain"].create(
+            {"name": "Empty", "trigger_ids": [Command.create({"kind": "points_expiry", "days": 0})]}
+        )
         with self.assertRaisesRegex(UserError, "no first step.*number of days"):
+            chain.action_start()
+        chain, _steps = self._chain([{}], triggers=[])
+        with self.assertRaisesRegex(UserError, "no entry trigger"):
             chain.action_start()
         chain, _steps = self._chain([{"action": "sms"}])
         with self.assertRaisesRegex(UserError, "nothing to send"):
             chain.action_start()
+
+    def test_template_missing_a_field(self):
+        # (Odoo refuses to save an e-mail template that cannot be rendered; SMS texts and letters
+        # are checked when the chain starts)
+        chain, _steps = self._chain(
+            [{"action": "sms", "sms_body": "Your points: {{ object.fidelite_pointz }}"}, {"action": "postal"}]
+        )
+        with self.assertRaisesRegex(UserError, "object.fidelite_pointz.*step Step 2 has nothing to send"):
+            chain.action_start()
+        chain, _steps = self._chain([{"action": "postal", "letter_text": "Dear {{ object.title_name }}"}])
+        with self.assertRaisesRegex(UserError, r"Step 1 uses “object.title_name” \(letter\), a field contacts do not"):
+            chain.action_start()
+        no_subject = self.template.copy({"subject": False})
+        chain, _steps = self._chain([{"action": "sms", "sms_body": "Hi", "fallback_channel": "email"}])
+        chain.step_ids.mail_template_id = no_subject
+        with self.assertRaisesRegex(UserError, "e-mail template of step Step 1 has no subject"):
+            chain.action_start()
+        self.assertEqual(chain.state, "draft")
+        # Fields and properties of contacts are fine
+        chain, _steps = self._chain([{"action": "sms", "sms_body": "{{ object.name }}: {{ object.email_formatted }}"}])
+        chain.action_start()
+        self.assertEqual(chain.state, "running")

@@ -1,5 +1,8 @@
 import base64
+import io
 from unittest.mock import patch
+
+from PyPDF2 import PdfReader
 
 from odoo.tests import tagged
 
@@ -144,3 +147,37 @@ class TestChannels(CampaignCase):
         content = base64.b64decode(batch.csv_file).decode()
         self.assertIn("Alice Channel;1 rue de la Paix", content)
         self.assertNotIn("Bruno", content)
+        pdf = PdfReader(io.BytesIO(base64.b64decode(batch.pdf_file)))
+        self.assertEqual(len(pdf.pages), 1, "one page per letter")
+        text = pdf.pages[0].extract_text()
+        self.assertIn("Dear Alice Channel", text)
+        self.assertIn("1 rue de la Paix", text)
+        self.assertIn("75002 Paris", text)
+        self.assertTrue(batch.pdf_filename.endswith(".pdf"))
+
+    def test_postal_addresses_validated(self):
+        self.company.country_id = self.env.ref("base.fr")
+        us = self.env.ref("base.us")
+        carla = self._member("Carla Postal")
+        dora = self._member("Dora Postal", country_id=us.id, zip="10001", city="New York", street="5th Avenue")
+        eric = self._member("Eric Postal", zip="Paris")
+        fanny = self._member("Fanny Postal", country_id=us.id, zip="10001", city="New York", street="5th Avenue")
+        fanny.state_id = self.env.ref("base.state_us_27")
+        chain, _steps = self._chain(
+            [{"action": "postal", "letter_text": "Dear {{ object.name }},\n\nA gift awaits you."}],
+            domain=f"[('id', 'in', {(carla | dora | eric | fanny).ids})]",
+        )
+        chain.action_start()
+        self._run(chain, self.t0)
+        reasons = {t.partner_id: (t.state, t.skip_reason) for t in self._traces(chain)}
+        self.assertEqual(reasons[carla], ("sent", False))
+        self.assertEqual(reasons[dora], ("skipped", "invalid_address"), "the United States need a state")
+        self.assertEqual(reasons[eric], ("skipped", "invalid_address"), "a postcode without digits")
+        self.assertEqual(reasons[fanny], ("sent", False))
+        batch = self._traces(chain, state="sent").postal_batch_id
+        self.assertEqual(batch.letter_count, 2)
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(base64.b64decode(batch.pdf_file))).pages]
+        self.assertEqual(len(pages), 2)
+        fanny_page = next(page for page in pages if "Fanny Postal" in page)
+        self.assertIn("United States", fanny_page, "abroad, the country is printed")
+        self.assertIn("A gift awaits you.", fanny_page)
