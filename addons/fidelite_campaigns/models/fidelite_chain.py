@@ -58,6 +58,11 @@ class FideliteChain(models.Model):
     conversion_rate = fields.Float(compute="_compute_figures", string="Conversion (%)")
     control_conversion_rate = fields.Float(compute="_compute_figures", string="Control conversion (%)")
     unsubscribe_rate = fields.Float(compute="_compute_figures", string="Unsubscribes (%)")
+    complaint_rate = fields.Float(
+        compute="_compute_figures",
+        string="Complaints (%)",
+        help="Members reached whose call result was recorded as a complaint.",
+    )
     bounce_rate = fields.Float(compute="_compute_figures", string="Bounces (%)")
 
     @api.constrains("control_share")

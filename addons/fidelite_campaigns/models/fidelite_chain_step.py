@@ -31,6 +31,7 @@ CALL_OUTCOMES = [
     ("not_interested", "Reached, not interested"),
     ("no_answer", "No answer"),
     ("wrong_number", "Wrong number"),
+    ("complained", "Reached, complained"),
 ]
 # ``object.<name>`` in a template, a SMS text or a letter: the contact's field it reads
 OBJECT_FIELD = re.compile(r"\bobject\.([A-Za-z_]\w*)")

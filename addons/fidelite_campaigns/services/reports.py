@@ -17,6 +17,7 @@ CHAIN_FIGURES = (
     "conversion_rate",
     "control_conversion_rate",
     "unsubscribe_rate",
+    "complaint_rate",
     "bounce_rate",
 )
 
@@ -168,4 +169,14 @@ def chain_figures(chains):
         )
     ):
         figures[cid]["unsubscribe_rate"] = 100.0 * left / reached if reached else 0
+    # Complaints: members reached whose call result the agent recorded as a complaint
+    for cid, reached, complained in env.execute_query(
+        SQL(
+            """SELECT chain_id, COUNT(DISTINCT partner_id) FILTER (WHERE state = 'sent'),
+                      COUNT(DISTINCT partner_id) FILTER (WHERE call_outcome = 'complained')
+                 FROM fidelite_chain_trace WHERE chain_id = ANY(%s) GROUP BY chain_id""",
+            ids,
+        )
+    ):
+        figures[cid]["complaint_rate"] = 100.0 * complained / reached if reached else 0
     return figures

@@ -243,6 +243,20 @@ class TestChainEngine(CampaignCase):
         self.assertEqual(self._traces(chain, step_id=no_answer.id).state, "sent")
         self.assertEqual(self._traces(chain, step_id=interested.id).state, "cancelled")
 
+    def test_complaint_rate(self):
+        chain, (call,) = self._chain(
+            [{"action": "phone", "call_note": "Remind the service"}],
+            domain=f"[('id', 'in', {[self.alice.id, self.bruno.id]})]",
+        )
+        chain.action_start()
+        self._run(chain, self.t0)
+        self.assertEqual(chain.complaint_rate, 0)
+        trace = self._traces(chain, step_id=call.id, partner_id=self.alice.id)
+        trace.activity_id.fidelite_call_outcome = "complained"
+        trace.activity_id.action_done()
+        chain.invalidate_recordset(["complaint_rate"])
+        self.assertEqual(chain.complaint_rate, 50.0, "one member of the two called complained")
+
     def test_points_step_through_the_ledger(self):
         program = self.env["loyalty.program"].create({"name": "Club", "program_type": "loyalty"})
         card = self.env["loyalty.card"].create({"program_id": program.id, "partner_id": self.alice.id})
