@@ -7,7 +7,7 @@ what it made; the demo loads them at full size, the scenario tests at a small on
 from . import common, restaurant, retail, wholesale
 
 SIZES = {
-    "retail": lambda scale: {"members": max(int(350 * scale), 12), "orders": max(int(2500 * scale), 60)},
+    "retail": lambda scale: {"members": max(int(300 * scale), 12), "orders": max(int(2000 * scale), 60)},
     "wholesale": lambda scale: {"customers": max(int(40 * scale), 6), "orders": max(int(320 * scale), 20)},
     "restaurant": lambda scale: {"members": max(int(150 * scale), 20)},
 }

@@ -67,7 +67,7 @@ class Fake:
     """Plausible French people, companies and places, drawn from a seeded generator."""
 
     def __init__(self, seed):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose
         self._used = set()
 
     def person(self, region):
@@ -150,6 +150,10 @@ def make_company(env, name, city, zip_code, street, email, phone):
             "phone": phone,
         }
     )
+    if not env["stock.warehouse"].search_count([("company_id", "=", company.id)]):
+        # outside tests Odoo leaves a new company's warehouse to the user: sales and tills need one
+        code = "".join(char for char in _ascii(name).upper() if char.isalnum())[:5]
+        env["stock.warehouse"].create({"company_id": company.id, "name": name, "code": code})
     admin = env.ref("base.user_admin", raise_if_not_found=False)
     if admin:
         admin.company_ids = [Command.link(company.id)]
@@ -161,7 +165,9 @@ def ensure_chart(env, company):
     """A chart of accounts, which the tills' sessions and the sales need, when the company has none."""
     euro = env.ref("base.EUR")
     euro.active = True
-    if company.currency_id != euro and not env["account.move.line"].search_count([("company_id", "=", company.id)], limit=1):
+    if company.currency_id != euro and not env["account.move.line"].search_count(
+        [("company_id", "=", company.id)], limit=1
+    ):
         company.currency_id = euro  # French shops; allowed while nothing is booked
     if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
         env["account.chart.template"].with_company(company).try_loading("generic_coa", company, install_demo=False)
@@ -171,11 +177,22 @@ def sale_tax(env, company, rate):
     """The company's sales tax of ``rate`` %, created when it has none (a demo company may have no chart)."""
     Tax = env["account.tax"].with_company(company)
     tax = Tax.search(
-        [("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", rate), ("price_include", "=", False)],
+        [
+            ("company_id", "=", company.id),
+            ("type_tax_use", "=", "sale"),
+            ("amount", "=", rate),
+            ("price_include", "=", False),
+        ],
         limit=1,
     )
     return tax or Tax.create(
-        {"name": f"TVA {rate:g} %", "amount": rate, "amount_type": "percent", "type_tax_use": "sale", "company_id": company.id}
+        {
+            "name": f"TVA {rate:g} %",
+            "amount": rate,
+            "amount_type": "percent",
+            "type_tax_use": "sale",
+            "company_id": company.id,
+        }
     )
 
 
@@ -192,19 +209,23 @@ def make_products(env, company, catalogue):
         for name, price, cost, rate in items:
             tax = sale_tax(env, company, rate)
             untaxed = round(price / (1 + rate / 100.0), 2)
-            product = env["product.product"].with_company(company).create(
-                {
-                    "name": name,
-                    "type": "consu",
-                    "available_in_pos": True,
-                    "sale_ok": True,
-                    "lst_price": untaxed,
-                    "standard_price": cost,
-                    "categ_id": category.id,
-                    "pos_categ_ids": [Command.set(pos_category.ids)],
-                    "taxes_id": [Command.set(tax.ids)],
-                    "company_id": company.id,
-                }
+            product = (
+                env["product.product"]
+                .with_company(company)
+                .create(
+                    {
+                        "name": name,
+                        "type": "consu",
+                        "available_in_pos": True,
+                        "sale_ok": True,
+                        "lst_price": untaxed,
+                        "standard_price": cost,
+                        "categ_id": category.id,
+                        "pos_categ_ids": [Command.set(pos_category.ids)],
+                        "taxes_id": [Command.set(tax.ids)],
+                        "company_id": company.id,
+                    }
+                )
             )
             products.append((product, untaxed, rate))
     return products
@@ -235,7 +256,9 @@ def open_session(env, config):
         )
     session = config.current_session_id
     if not session:
-        session = env["pos.session"].with_company(config.company_id).create({"config_id": config.id, "user_id": env.uid})
+        session = (
+            env["pos.session"].with_company(config.company_id).create({"config_id": config.id, "user_id": env.uid})
+        )
         if session.state == "opening_control":
             session.state = "opened"
     return session
@@ -251,9 +274,8 @@ def make_members(env, fake, company, region, count, home_stores=None):
     people = [fake.person(region) for _ in range(count)]
     lang = french(env)
     vals = []
-    for person in people:
-        person = dict(person)
-        person.pop("female")
+    for drawn in people:
+        person = {key: value for key, value in drawn.items() if key != "female"}
         if home_stores:
             person["fidelite_home_store_id"] = fake.rng.choice(home_stores).id
         vals.append({**person, "company_id": company.id, "country_id": env.ref("base.fr").id, **lang})
@@ -269,7 +291,10 @@ def make_members(env, fake, company, region, count, home_stores=None):
 
 
 def pos_orders(env, session, orders, batch=1000):
-    """Create paid POS orders: ``orders`` = [(partner or None, naive UTC datetime, [(product, untaxed price, rate, qty)])]."""
+    """Create paid POS orders.
+
+    ``orders`` = [(partner or None, naive UTC datetime, [(product, untaxed unit price, VAT rate, quantity)])].
+    """
     config = session.config_id
     method = config.payment_method_ids.filtered(lambda m: not m.is_cash_count)[:1] or config.payment_method_ids[:1]
     created = env["pos.order"]

@@ -41,9 +41,13 @@ WEEKDAY_LUNCH = [(12.0, 14.0, 1)]
 DINNER = [(19.0, 22.5, 1)]
 
 
-def generate(env, members=150, days=120, rule_days=60, capacity=24, seed=4, today=None):
+def generate(env, members=150, days=90, rule_days=45, capacity=24, seed=4, today=None):
     """Populate scenario 4 in its own company; returns a summary (records and the rule's start)."""
-    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True))
+    env = env(
+        context=dict(
+            env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True
+        )
+    )
     fake = Fake(seed)
     rng = fake.rng
     today = today or fields.Date.today()

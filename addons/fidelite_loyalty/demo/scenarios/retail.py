@@ -56,9 +56,13 @@ SHOP_HOURS = [(9.5, 12.0, 3), (12.0, 14.0, 2), (14.0, 16.0, 2), (16.0, 19.5, 5)]
 MEDIA_DRAW = [("barcode_ean13", 55), ("contactless", 25), ("virtual", 20)]
 
 
-def generate(env, members=350, orders=2500, seed=2024, today=None):
+def generate(env, members=300, orders=2000, seed=2024, today=None):
     """Populate scenario 1 on top of the base demo; returns a summary (counts and records)."""
-    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True))
+    env = env(
+        context=dict(
+            env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True
+        )
+    )
     fake = Fake(seed)
     today = today or fields.Date.today()
     company = env.ref("base.main_company")
@@ -126,13 +130,17 @@ def _households(env, fake, people):
 def _cards(env, fake, program, people):
     """Nine members in ten carry a card: a printed barcode, a contactless tag or the portal's."""
     vals = []
-    for index, partner in enumerate(people):
+    # printed numbers follow those already given under the demo's prefix
+    env["loyalty.card"].flush_model(["code"])
+    env.cr.execute("SELECT MAX(SUBSTRING(code, 5, 8)::int) FROM loyalty_card WHERE code ~ '^2991[0-9]{9}$'")
+    first = max(env.cr.fetchone()[0] or 0, 9999) + 1
+    for index, partner in enumerate(people, start=first):
         if fake.rng.random() > 0.9:
             continue
         medium = fake.rng.choices([m for m, _w in MEDIA_DRAW], weights=[w for _m, w in MEDIA_DRAW])[0]
         card = {"program_id": program.id, "partner_id": partner.id, "fidelite_medium": medium}
         if medium == "barcode_ean13":
-            card["code"] = card_codes.make_ean13("2991", 10000 + index)
+            card["code"] = card_codes.make_ean13("2991", index)
         elif medium == "contactless":
             card["fidelite_uid"] = "04" + "".join(f"{fake.rng.randint(0, 255):02X}" for _ in range(6))
         vals.append(card)
@@ -172,17 +180,21 @@ def _online_orders(env, fake, company, people, products, today, count):
     for _ in range(count):
         partner = fake.rng.choice(people)
         lines = [fake.rng.choice(products) for _line in range(fake.rng.randint(2, 5))]
-        order = env["sale.order"].with_company(company).create(
-            {
-                "partner_id": partner.id,
-                "team_id": team.id,
-                "company_id": company.id,
-                "date_order": fake.moment(today - timedelta(days=fake.rng.randint(1, 360)), [(8, 23, 1)]),
-                "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": fake.rng.randint(1, 3)})
-                    for product, _price, _rate in lines
-                ],
-            }
+        order = (
+            env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "team_id": team.id,
+                    "company_id": company.id,
+                    "date_order": fake.moment(today - timedelta(days=fake.rng.randint(1, 360)), [(8, 23, 1)]),
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": fake.rng.randint(1, 3)})
+                        for product, _price, _rate in lines
+                    ],
+                }
+            )
         )
         orders |= order
     for order in orders:
@@ -320,7 +332,9 @@ def _sync(env, session, partner, lines):
             )
         )
     total = round(total, 2)
-    method = session.config_id.payment_method_ids.filtered("is_cash_count")[:1] or session.config_id.payment_method_ids[:1]
+    method = (
+        session.config_id.payment_method_ids.filtered("is_cash_count")[:1] or session.config_id.payment_method_ids[:1]
+    )
     key = str(uuid.UUID(int=env["pos.order"].search_count([]) + 10**12))
     env["pos.order"].sync_from_ui(
         [

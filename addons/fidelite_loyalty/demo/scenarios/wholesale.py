@@ -44,7 +44,11 @@ FORMS = ["SARL", "SAS", "EURL", "SASU"]
 
 def generate(env, customers=40, orders=320, seed=2, today=None):
     """Populate scenario 2 in its own company; returns a summary (records)."""
-    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True))
+    env = env(
+        context=dict(
+            env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True
+        )
+    )
     fake = Fake(seed)
     rng = fake.rng
     today = today or fields.Date.today()
