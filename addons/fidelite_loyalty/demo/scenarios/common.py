@@ -287,6 +287,7 @@ def make_members(env, fake, company, region, count, home_stores=None):
             member._fidelite_set_consent("email", True, "form")
         if draw < 0.45:
             member._fidelite_set_consent("sms", True, "form")
+    env.flush_all()  # the members' figures are read in SQL (their commercial partner) as orders come
     return members
 
 
