@@ -237,7 +237,8 @@ class TestScenario4Bistro(ScenarioTags, TransactionCase):
             order = pos_orders(self.env, session, [(member, moment, [(dish, dish.lst_price, 10, 1)])])
             pos_settlement.settle(order)
             gained.append(round(card.points - before, 2))
-        self.assertEqual(gained[0], 3 * gained[1], "points tripled on a weekday lunch")
+        self.assertGreater(gained[1], 0)
+        self.assertAlmostEqual(gained[0], 3 * gained[1], places=1, msg="points tripled on a weekday lunch")
 
 
 class TestScenario5CarDealer(ScenarioTags, TransactionCase):
