@@ -8,7 +8,8 @@ from odoo.addons.fidelite_loyalty.demo.scenarios import common
 def load_shop_chain(env):
     """The base demo (the shop chain, its program and members) on a database without demo data.
 
-    French is activated as on the demo; the chart of accounts comes first, so the stores are created able to invoice (as on the demo).
+    French is activated as on the demo; the chart of accounts comes first, so the stores are
+    created able to invoice (as on the demo).
     """
     env["res.lang"]._activate_lang("fr_FR")  # the demo's members speak French
     common.ensure_chart(env, env.ref("base.main_company"))
