@@ -28,5 +28,4 @@ from . import res_company
 from . import res_partner
 from . import sale_order
 from . import fidelite_service_report
-from . import pos_config_service
 from . import fidelite_demo

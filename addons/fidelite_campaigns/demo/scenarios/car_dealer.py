@@ -19,9 +19,10 @@ from datetime import datetime, time, timedelta
 
 from odoo import Command, fields
 
-from odoo.addons.fidelite_campaigns.services import scheduler
 from odoo.addons.fidelite_loyalty.demo.scenarios.common import Fake, ensure_chart, make_company, make_members
 from odoo.addons.fidelite_loyalty.services import member_kpis
+
+from ...services import scheduler
 
 WORKSHOP = [
     ("Révision constructeur", 289.0),

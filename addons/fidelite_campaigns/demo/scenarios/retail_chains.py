@@ -9,7 +9,7 @@ receives it.
 
 from odoo import fields
 
-from odoo.addons.fidelite_campaigns.services import scheduler
+from ...services import scheduler
 
 
 def generate(env, now=None):

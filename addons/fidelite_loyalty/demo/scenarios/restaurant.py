@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
-from odoo.addons.fidelite_loyalty.services import member_kpis, pos_settlement
-
+from ...services import member_kpis, pos_settlement
 from .common import Fake, ensure_chart, make_company, make_members, make_products, make_store, open_session, pos_orders
 
 MENU = [

@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
-from odoo.addons.fidelite_loyalty.services import card_codes, member_kpis, pos_settlement
-
+from ...services import card_codes, member_kpis, pos_settlement
 from .common import Fake, make_members, make_products, open_session, pos_orders
 
 CATALOGUE = [

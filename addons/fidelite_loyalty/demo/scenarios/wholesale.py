@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
-from odoo.addons.fidelite_loyalty.services import member_kpis, tiers
-
+from ...services import member_kpis, tiers
 from .common import Fake, ensure_chart, french, make_company, make_products
 
 CATALOGUE = [
