@@ -109,7 +109,7 @@ class TestGuideScreenshots(HttpCase):
         company = garage["company"].id
         self._page(
             "chain_editor",
-            f"/odoo/action-fidelite_campaigns.action_fidelite_chain/{chain.id}?cids={company}",
+            f"/odoo/fidelite.chain/{chain.id}?cids={company}",
             ".o_form_view .o_field_x2many_list .o_data_row",
             cookies={"cids": str(company)},
         )
