@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta
 
 from odoo import Command, fields
 
+from ...services import gift_cards
+
 FIRST_NAMES_F = [
     "Camille", "Léa", "Manon", "Chloé", "Emma", "Inès", "Sarah", "Jade", "Louise", "Alice", "Lucie",
     "Juliette", "Anne", "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Sandrine", "Céline",
@@ -175,6 +177,14 @@ def ensure_chart(env, company):
     ):
         company.currency_id = euro  # French shops; allowed while nothing is booked
     if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
+        # a product taxed in a company gets the new company's default tax: gift card programs whose
+        # product already carries one sell single-purpose vouchers (the rule of the install hook)
+        Program = env["loyalty.program"].with_context(active_test=False)
+        for program in Program.search([("program_type", "=", "gift_card")]):
+            if program.fidelite_voucher_kind != gift_cards.SINGLE_PURPOSE and any(
+                product.sudo().taxes_id for product in gift_cards.voucher_products(program)
+            ):
+                program.fidelite_voucher_kind = gift_cards.SINGLE_PURPOSE
         env["account.chart.template"].with_company(company).try_loading("generic_coa", company, install_demo=False)
 
 
