@@ -16,6 +16,7 @@ from odoo import Command
 from odoo.tests import HttpCase
 from odoo.tests.common import ChromeBrowser
 from tests.scenario_common import load_shop_chain
+from tools.fidelite_dev import ADDONS
 
 from odoo.addons.fidelite_campaigns.demo.scenarios import car_dealer
 from odoo.addons.fidelite_loyalty.demo.scenarios import restaurant, retail
@@ -46,6 +47,9 @@ class TestGuideScreenshots(HttpCase):
         super().setUpClass()
         french = cls.env["res.lang"]._activate_lang("fr_FR")
         cls.env.ref("base.user_admin").write({"lang": french.code, "tz": "Europe/Paris"})
+        # the catalogues of the addons as they are now (the database may predate a new term)
+        modules = cls.env["ir.module.module"].search([("name", "in", list(ADDONS))])
+        modules._update_translations(["fr_FR"], overwrite=True)
         load_shop_chain(cls.env)
         cls.shops = retail.generate(cls.env, members=40, orders=400)
 
