@@ -8,7 +8,7 @@ NAMES ?=
 MEMBERS ?= 1000000
 LINES ?= 10000000
 
-.PHONY: setup doctor demo test lint bench bench-data i18n
+.PHONY: setup doctor demo test lint bench bench-data i18n screenshots
 
 setup:            ## install system packages and Python requirements
 	$(FID) setup
@@ -33,3 +33,6 @@ bench-data:       ## (re)create fidelite_bench_data with generated members and o
 
 i18n:             ## refresh each addon's .pot and fr.po from the demo database (after make demo)
 	$(FID) i18n
+
+screenshots:      ## take the user guide's screenshots (docs/images) in headless Chromium
+	$(FID) screenshots $(ARGS)

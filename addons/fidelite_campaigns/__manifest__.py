@@ -18,4 +18,7 @@
         "views/settings_views.xml",
         "views/fidelite_campaigns_menus.xml",
     ],
+    "demo": [
+        "demo/fidelite_campaigns_demo.xml",
+    ],
 }

@@ -30,9 +30,11 @@
         "views/fidelite_outlet_views.xml",
         "views/fidelite_partner_merchant_views.xml",
         "views/fidelite_menus.xml",
+        "views/fidelite_service_report_views.xml",
     ],
     "demo": [
         "demo/fidelite_demo.xml",
+        "demo/fidelite_scenarios_demo.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

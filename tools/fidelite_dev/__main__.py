@@ -1,4 +1,4 @@
-"""``python3 -m tools.fidelite_dev <command>``: setup, doctor, demo, test, lint, bench, bench-data.
+"""``python3 -m tools.fidelite_dev <command>``: setup, doctor, demo, test, lint, bench, bench-data, screenshots.
 
 The Makefile targets call these commands; see README.md.
 """
@@ -188,6 +188,53 @@ def cmd_test(args):
     return rc
 
 
+def cmd_screenshots(args):
+    """Take the guide's screenshots (``docs/screenshots``) in headless Chromium into ``docs/images``."""
+    inst = locate()
+    prereqs.ensure_test_prereqs()
+    logs = _fresh_log_dir()
+    dbname = f"fidelite_shots_{os.getpid()}"
+    images = REPO / "docs" / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        settings, cluster = database_settings(stack, throwaway=True)
+        conf = write_config(
+            logs / "odoo-screenshots.conf",
+            inst,
+            settings,
+            dbname,
+            base_conf=USER_CONF,
+            extra={
+                "data_dir": logs / "filestore",
+                "without_demo": "True",
+                "http_interface": "127.0.0.1",
+                "http_port": free_port(),
+                "screenshots": logs / "screenshots",
+            },
+        )
+        if cluster is None:
+            stack.callback(_drop_database, settings, dbname)
+        print(f"fidelite: installing {', '.join(ADDONS)} in French in a fresh database {dbname} ...", flush=True)
+        install(inst, conf, dbname, ADDONS, logfile=logs / "install.log", lang="fr_FR")
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            f"--odoo-config={conf}",
+            f"--odoo-database={dbname}",
+            "--odoo-http",
+            "--odoo-log-level=warn",
+            "--fid-require-odoo-tests",
+            "docs/screenshots",
+            *args.pytest_args,
+        ]
+        env = {**inst.env(), "FIDELITE_SCREENSHOTS": str(images)}
+        rc = subprocess.run(cmd, cwd=REPO, env=env, check=False).returncode
+    if not rc:
+        print(f"fidelite: screenshots written to {images.relative_to(REPO)}/")
+    return rc
+
+
 def cmd_lint(_args):
     targets = ["addons", "tests", "tools", "bench"]
     steps = [
@@ -322,6 +369,9 @@ def main(argv=None):
     p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest (-k, -x ...)")
     p.set_defaults(func=cmd_test)
     sub.add_parser("lint", help="ruff, pylint-odoo, OCA checks").set_defaults(func=cmd_lint)
+    p = sub.add_parser("screenshots", help="take the user guide's screenshots into docs/images")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest (-k ...)")
+    p.set_defaults(func=cmd_screenshots)
     p = sub.add_parser("i18n", help="export the .pot and fr.po of the addons from the demo database")
     p.add_argument("--addon", action="append", default=[], choices=ADDONS)
     p.set_defaults(func=cmd_i18n)
@@ -337,9 +387,9 @@ def main(argv=None):
     p.set_defaults(func=cmd_bench_data)
     # pytest's own options (-k, -x...) start with "-": argparse leaves them to us
     args, unknown = parser.parse_known_args(argv)
-    if unknown and args.command != "test":
+    if unknown and args.command not in ("test", "screenshots"):
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    if args.command == "test":
+    if args.command in ("test", "screenshots"):
         args.pytest_args = [*unknown, *args.pytest_args]
     try:
         return args.func(args)

@@ -12,3 +12,4 @@ from . import (
     res_company,
     sms_sms,
 )
+from . import fidelite_demo

@@ -36,3 +36,5 @@ from . import fidelite_partner_merchant
 from . import fidelite_partner_merchant_key
 from . import fidelite_api_request
 from . import fidelite_settlement
+from . import fidelite_service_report
+from . import fidelite_demo

@@ -12,6 +12,11 @@ class PosConfig(models.Model):
         compute="_compute_fidelite_receipt_coupons",
         help="Whether receipt coupon rules apply in this store, so that the till asks for their coupons.",
     )
+    fidelite_service_capacity = fields.Integer(
+        string="Capacity per service",
+        help="How many tickets the store can serve in one lunch or dinner service (its tables): "
+        "the services analysis shows each service's fill rate against it.",
+    )
 
     fidelite_outlet_ids = fields.One2many("fidelite.outlet", "pos_config_id", string="Loyalty outlet")
 
