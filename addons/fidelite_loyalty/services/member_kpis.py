@@ -276,7 +276,19 @@ def record_order(order, today=None):
     today = today or fields.Date.today()
     ids = {"pos_ids": [], "sale_ids": [], "invoice_ids": []}
     ids[ORDER_IDS[order._name]] = order.ids
-    for model in ("pos.order", "pos.order.line", "sale.order", "sale.order.line", "account.move", "account.move.line"):
+    # the SQL below reads these tables: a customer or product created in the same transaction
+    # (a new customer's first order) must be written first
+    for model in (
+        "res.partner",
+        "product.product",
+        "product.template",
+        "pos.order",
+        "pos.order.line",
+        "sale.order",
+        "sale.order.line",
+        "account.move",
+        "account.move.line",
+    ):
         env[model].flush_model()
     env["res.company"].flush_model(["fidelite_kpi_invoices"])
     windows = {f"d{days}": fields.Date.subtract(today, days=days) for days in WINDOWS}

@@ -180,6 +180,21 @@ class TestMemberKpis(PosOrderCase):
         self.assertEqual((kpi.visit_count, kpi.revenue, kpi.last_visit), (1, 40.0, self.today))
         self.assertEqual(kpi.preferred_store_id, self.config)
 
+    def test_a_new_customers_first_sales_order_counts_at_once(self):
+        # customer, product and order created and confirmed in one transaction, nothing flushed
+        env = self.env(su=True)  # a salesman's rights, which the test user lacks
+        customer = env["res.partner"].create({"name": "Nouvelle cliente"})
+        product = env["product.product"].create({"name": "Coffret", "list_price": 30.0, "taxes_id": False})
+        order = env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+            }
+        )
+        order.action_confirm()
+        kpi = self.kpi(customer)
+        self.assertEqual((kpi.visit_count, kpi.revenue), (1, 60.0))
+
     def test_an_empty_database_refreshes_without_error(self):
         self.env.cr.execute("UPDATE pos_order SET state = 'cancel'")
         run = self.env["fidelite.member.kpi"].sudo()._fidelite_rebuild()
