@@ -136,6 +136,29 @@ def _drop_database(settings, dbname):
         conn.close()
 
 
+def _throwaway_database(stack, inst, logs, dbname, conf_name):
+    """Configuration of a test run on ``dbname`` in a throwaway cluster (or dropped at the end)."""
+    settings, cluster = database_settings(stack, throwaway=True)
+    conf = write_config(
+        logs / conf_name,
+        inst,
+        settings,
+        dbname,
+        base_conf=USER_CONF,
+        extra={
+            "data_dir": logs / "filestore",
+            "without_demo": "True",
+            "http_interface": "127.0.0.1",
+            # a port of its own: runs may overlap, and make demo may be serving 8069
+            "http_port": free_port(),
+            "screenshots": logs / "screenshots",
+        },
+    )
+    if cluster is None:
+        stack.callback(_drop_database, settings, dbname)
+    return conf
+
+
 def cmd_test(args):
     inst = locate()
     prereqs.ensure_test_prereqs()
@@ -147,24 +170,7 @@ def cmd_test(args):
     logs = _fresh_log_dir()
     dbname = f"fidelite_test_{os.getpid()}"
     with ExitStack() as stack:
-        settings, cluster = database_settings(stack, throwaway=True)
-        conf = write_config(
-            logs / "odoo-test.conf",
-            inst,
-            settings,
-            dbname,
-            base_conf=USER_CONF,
-            extra={
-                "data_dir": logs / "filestore",
-                "without_demo": "True",
-                "http_interface": "127.0.0.1",
-                # a port of its own: runs may overlap, and make demo may be serving 8069
-                "http_port": free_port(),
-                "screenshots": logs / "screenshots",
-            },
-        )
-        if cluster is None:
-            stack.callback(_drop_database, settings, dbname)
+        conf = _throwaway_database(stack, inst, logs, dbname, "odoo-test.conf")
         print(f"fidelite: installing {', '.join(ADDONS)} in a fresh database {dbname} ...", flush=True)
         install(inst, conf, dbname, ADDONS, logfile=logs / "install.log")
         paths = [f"addons/{a}" for a in args.addon] if args.addon else ["tests", "addons"]
@@ -197,23 +203,7 @@ def cmd_screenshots(args):
     images = REPO / "docs" / "images"
     images.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        settings, cluster = database_settings(stack, throwaway=True)
-        conf = write_config(
-            logs / "odoo-screenshots.conf",
-            inst,
-            settings,
-            dbname,
-            base_conf=USER_CONF,
-            extra={
-                "data_dir": logs / "filestore",
-                "without_demo": "True",
-                "http_interface": "127.0.0.1",
-                "http_port": free_port(),
-                "screenshots": logs / "screenshots",
-            },
-        )
-        if cluster is None:
-            stack.callback(_drop_database, settings, dbname)
+        conf = _throwaway_database(stack, inst, logs, dbname, "odoo-screenshots.conf")
         print(f"fidelite: installing {', '.join(ADDONS)} in French in a fresh database {dbname} ...", flush=True)
         install(inst, conf, dbname, ADDONS, logfile=logs / "install.log", lang="fr_FR")
         cmd = [

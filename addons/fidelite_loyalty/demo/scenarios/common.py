@@ -138,6 +138,15 @@ def _ascii(text):
     return text.lower().translate(table)
 
 
+def quiet(env):
+    """``env`` for generating data: no tracking, chatter or loyalty e-mails."""
+    return env(
+        context=dict(
+            env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True
+        )
+    )
+
+
 def make_company(env, name, city, zip_code, street, email, phone):
     """A company of the demo (one per scenario business), in euros, the admin allowed in it."""
     company = env["res.company"].search([("name", "=", name)], limit=1) or env["res.company"].create(

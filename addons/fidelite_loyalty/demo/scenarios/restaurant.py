@@ -12,7 +12,17 @@ from datetime import timedelta
 from odoo import Command, fields
 
 from ...services import member_kpis, pos_settlement
-from .common import Fake, ensure_chart, make_company, make_members, make_products, make_store, open_session, pos_orders
+from .common import (
+    Fake,
+    ensure_chart,
+    make_company,
+    make_members,
+    make_products,
+    make_store,
+    open_session,
+    pos_orders,
+    quiet,
+)
 
 MENU = [
     ("Plats", [
@@ -42,11 +52,7 @@ DINNER = [(19.0, 22.5, 1)]
 
 def generate(env, members=150, days=90, rule_days=45, capacity=24, seed=4, today=None):
     """Populate scenario 4 in its own company; returns a summary (records and the rule's start)."""
-    env = env(
-        context=dict(
-            env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True
-        )
-    )
+    env = quiet(env)
     fake = Fake(seed)
     rng = fake.rng
     today = today or fields.Date.today()

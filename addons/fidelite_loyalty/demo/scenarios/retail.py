@@ -12,7 +12,7 @@ from datetime import timedelta
 from odoo import Command, fields
 
 from ...services import card_codes, member_kpis, pos_settlement
-from .common import Fake, make_members, make_products, open_session, pos_orders
+from .common import Fake, make_members, make_products, open_session, pos_orders, quiet
 
 CATALOGUE = [
     ("Épicerie salée", [
@@ -57,11 +57,7 @@ MEDIA_DRAW = [("barcode_ean13", 55), ("contactless", 25), ("virtual", 20)]
 
 def generate(env, members=300, orders=2000, seed=2024, today=None):
     """Populate scenario 1 on top of the base demo; returns a summary (counts and records)."""
-    env = env(
-        context=dict(
-            env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True
-        )
-    )
+    env = quiet(env)
     fake = Fake(seed)
     today = today or fields.Date.today()
     company = env.ref("base.main_company")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from odoo import Command, fields
 
 from ...services import member_kpis, tiers
-from .common import Fake, ensure_chart, french, make_company, make_products
+from .common import Fake, ensure_chart, french, make_company, make_products, quiet
 
 CATALOGUE = [
     ("Câblage", [
@@ -43,11 +43,7 @@ FORMS = ["SARL", "SAS", "EURL", "SASU"]
 
 def generate(env, customers=40, orders=320, seed=2, today=None):
     """Populate scenario 2 in its own company; returns a summary (records)."""
-    env = env(
-        context=dict(
-            env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True, loyalty_no_mail=True
-        )
-    )
+    env = quiet(env)
     fake = Fake(seed)
     rng = fake.rng
     today = today or fields.Date.today()
