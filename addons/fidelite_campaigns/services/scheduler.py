@@ -44,6 +44,8 @@ def run(env, chains=None, commit=False, now=None):
             env["ir.cron"]._commit_progress(1)
     reports.update_outcomes(env, chains)
     process_due(env, chains, now, commit=commit)
+    # traces and participants were written in SQL: what the chains and members show is read again
+    env.invalidate_all()
 
 
 def enter(chain, now):

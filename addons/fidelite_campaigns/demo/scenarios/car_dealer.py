@@ -166,8 +166,7 @@ def _chains(env, company):
         {
             "name": "Après votre passage à l'atelier",
             "company_id": company.id,
-            "trigger": "last_visit",
-            "trigger_days": 1,
+            "trigger_ids": [Command.create({"kind": "last_visit", "days": 1})],
             "reentry": "always",
             "control_share": 10,
             "conversion_days": 180,
@@ -202,8 +201,7 @@ def _chains(env, company):
         {
             "name": "On ne vous voit plus (6 mois)",
             "company_id": company.id,
-            "trigger": "no_purchase",
-            "trigger_days": 182,
+            "trigger_ids": [Command.create({"kind": "no_purchase", "days": 182})],
             "reentry": "yearly",
             "conversion_days": 60,
         }
@@ -222,8 +220,7 @@ def _chains(env, company):
         {
             "name": "Rappel d'entretien par SMS",
             "company_id": company.id,
-            "trigger": "last_visit",
-            "trigger_days": 330,
+            "trigger_ids": [Command.create({"kind": "last_visit", "days": 330})],
             "reentry": "always",
             "conversion_days": 45,
         }

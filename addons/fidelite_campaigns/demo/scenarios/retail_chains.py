@@ -7,7 +7,7 @@ on the loyal customers' segment, run once: the SMS cap (3 a year) and the consen
 receives it.
 """
 
-from odoo import fields
+from odoo import Command, fields
 
 from ...services import scheduler
 
@@ -34,7 +34,7 @@ def generate(env, now=None):
     chain = env["fidelite.chain"].create(
         {
             "name": "Opération SMS — soirées dégustation",
-            "trigger": "segment",
+            "trigger_ids": [Command.create({"kind": "segment"})],
             "segment_id": sms_segment.id,
             "reentry": "once",
             "control_share": 10,
