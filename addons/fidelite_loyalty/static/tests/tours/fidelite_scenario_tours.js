@@ -15,8 +15,14 @@ registry.category("web_tour.tours").add("fidelite_scenario_shop_member", {
                 run: "click",
                 timeout: 60000,
             },
+            {
+                content: "the till shows its products: it is ready for the scan",
+                trigger: '.product-screen article.product .product-name:contains("Miel de garrigue 500 g")',
+                timeout: 30000,
+            },
             scan_barcode("2990000000019"),
-            ProductScreen.customerIsSelected("Claire Dubois"),
+            // the card is looked up on the server: the first request of a fresh till may be slow
+            ProductScreen.customerIsSelected("Claire Dubois").map((step) => ({ ...step, timeout: 30000 })),
             ProductScreen.addOrderline("Miel de garrigue 500 g", "2"),
             PosLoyalty.orderTotalIs("23.00"),
             PosLoyalty.finalizeOrder("Cash", "23"),
