@@ -108,11 +108,11 @@ def run(ctx):
     db, _ = ctx.create_db("fidelite", ("fidelite_loyalty",))
     setup = ctx.odoo_script(db, f"CLIENTS = {CLIENTS}\n" + SCRIPT.read_text())
     key, codes = setup["key"], setup["codes"]
-    port = _free_port()
+    port, gevent_port = _free_port(), _free_port()
     cmd = [
-        *ctx.inst.odoo_cmd(),
+        *ctx.inst.server_cmd(),
         "-c", str(ctx.conf(db)), "-d", db,
-        "--http-interface", "127.0.0.1", "--http-port", str(port),
+        "--http-interface", "127.0.0.1", "--http-port", str(port), "--gevent-port", str(gevent_port),
         "--workers", str(WORKERS), "--max-cron-threads", "0", "--log-level", "warn",
         "--limit-time-real", "600", "--limit-time-cpu", "600",
     ]  # fmt: skip

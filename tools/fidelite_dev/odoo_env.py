@@ -60,6 +60,10 @@ class OdooInstall:
         """Command line that starts Odoo's CLI (the equivalent of ``odoo-bin``)."""
         return [sys.executable, "-m", "odoo"]
 
+    def server_cmd(self):
+        """Command line for an Odoo server run with ``--workers`` (it restarts its own argv[0])."""
+        return [sys.executable, str(Path(__file__).resolve().parent / "launcher" / "odoo_server.py")]
+
     def describe(self):
         return f"Odoo {self.version} from {self.origin} ({self.package_dir})"
 

@@ -28,8 +28,10 @@ def write_config(path, inst, db_settings, dbname=None, extra=None, base_conf=Non
     for key, value in db_settings.items():
         opts[key] = value
     if dbname:
+        # db_name alone serves that one database; with a dbfilter too, Odoo would list the
+        # cluster's databases (a new connection to 'postgres') on every request without a session
         opts["db_name"] = dbname
-        opts["dbfilter"] = f"^{re.escape(dbname)}$"
+        opts.pop("dbfilter", None)
     for key, value in (extra or {}).items():
         opts[key] = str(value)
     path = Path(path)

@@ -60,6 +60,8 @@ def pip_install(args):
     """pip install with ``setuptools<70`` in build environments (several of Odoo's pinned sdists need it)."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write("setuptools<70\n")
+        # kept with names that setuptools' pkg_resources finds (gevent's plugins need them)
+        fh.write("zope.interface<7\nzope.event<5.1\n")
     env = dict(os.environ, PIP_CONSTRAINT=fh.name)
     try:
         proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", *args], env=env, check=False)

@@ -39,6 +39,7 @@ def lock_cards(cards):
         "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(cards.ids))]
     )
     cards.invalidate_recordset(["points"])
+    cards.fetch(["points"])  # the balance as locked, and only it (not the rest of the row again)
 
 
 def find_move(env, key):
@@ -52,17 +53,24 @@ def expiry_date_for(program, when):
     return program._fidelite_expiry_date(fields.Date.to_date(when))
 
 
-def post(card, points, move_type, *, key=None, origin="system", reason=None, history=True, **values):
+def _may_reach_milestone(card, points):
+    """Whether this credit may trigger one of Odoo's "when reaching N points" mails."""
+    return points > 0 and any(mail.trigger == "points_reach" for mail in card.program_id.communication_plan_ids)
+
+
+def post(card, points, move_type, *, key=None, new_key=False, origin="system", reason=None, history=True, **values):
     """Post one movement of ``points`` (signed) on ``card``; return the move.
 
     ``key`` makes the call idempotent: posting again with the same key returns the first move
     and changes nothing. Extra ``values`` are stored on the move (``pos_order_id``, ``store_id``,
     ``expiry_date``, ``reversed_move_id``, ``lot_move_id``, ``date``...). With ``history`` a
     ``loyalty.history`` line is written too, so Odoo's history of the card follows its balance.
+    ``new_key`` tells that the caller already made sure ``key`` was never posted (the partner
+    API holds its own unique request row for it); the key's unique index still guards.
     """
     card.ensure_one()
     env = card.env
-    existing = find_move(env, key)
+    existing = find_move(env, key) if not new_key else env["fidelite.points.move"]
     if existing:  # replayed: nothing to lock nor to change
         return existing
     # A transaction that posted the same key meanwhile updated the card: taking the lock then
@@ -114,7 +122,12 @@ def post(card, points, move_type, *, key=None, origin="system", reason=None, his
     expiry = move.expiry_date if points > 0 else False
     if expiry and (not card.fidelite_next_expiry or expiry < card.fidelite_next_expiry):
         card_values["fidelite_next_expiry"] = expiry
-    card.with_context(**{LEDGER_CONTEXT: True}).write(card_values)
+    # The move and the loyalty.history line below are the card's record of this change: no
+    # chatter tracking message on top of them for every purchase (as sale_loyalty does).
+    context = {LEDGER_CONTEXT: True, "tracking_disable": True}
+    if not _may_reach_milestone(card, points):
+        context["loyalty_no_mail"] = True  # Odoo would look the holder up for no mail to send
+    card.with_context(**context).write(card_values)
     if history:
         order = move.pos_order_id
         env["loyalty.history"].sudo().create(

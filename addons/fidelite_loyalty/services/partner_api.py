@@ -32,6 +32,14 @@ MIN_POINTS = 0.01
 MAX_TEXT = 200
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 IDENTIFIER_RE = re.compile(r"[A-Za-z0-9:-]{1,64}")
+# What a call reads of the merchant, the card and its program: fetched once each, narrowly (the
+# API's hot path; a first access to any other field would read the whole row)
+MERCHANT_FIELDS = ["name", "company_id", "program_id", "points_per_unit", "outlet_id"]
+CARD_FIELDS = [
+    "code", "active", "points", "program_id", "partner_id", "company_id",
+    "fidelite_state", "fidelite_tier_id", "fidelite_next_expiry",
+]  # fmt: skip
+PROGRAM_FIELDS = ["name", "active", "program_type", "fidelite_expiry_policy", "fidelite_expiry_months"]
 
 
 class ApiError(Exception):
@@ -92,7 +100,9 @@ def authenticate(env, authorization, scope):
         raise ApiError(401, "unauthenticated", "This API key is not valid.")
     if not row[f"scope_{scope}"]:
         raise ApiError(403, "forbidden", f"This API key may not {scope}.")
-    return env["fidelite.partner.merchant"].sudo().browse(row["merchant_id"]).with_company(row["company_id"])
+    merchant = env["fidelite.partner.merchant"].sudo().browse(row["merchant_id"]).with_company(row["company_id"])
+    merchant.fetch(MERCHANT_FIELDS)
+    return merchant
 
 
 def find_card(merchant, identifier):
@@ -103,8 +113,11 @@ def find_card(merchant, identifier):
     except UserError:
         card = env["loyalty.card"]
     card = card.sudo()
+    if card:
+        card.fetch(CARD_FIELDS)
     if not card or card.program_id != merchant.program_id:
         raise ApiError(404, "card_not_found", f"No card of this program matches {identifier}.")
+    card.program_id.fetch(PROGRAM_FIELDS)
     return card
 
 
@@ -260,13 +273,16 @@ def _earn(merchant, card, values, key):
         points,
         "earn",
         purchase_amount=values["amount"],
+        new_key=True,
         **_move_values(merchant, key, values, "earn"),
     )
 
 
 def _burn(merchant, card, values, key):
     try:
-        return ledger.post(card, -values["points"], "redeem", **_move_values(merchant, key, values, "burn"))
+        return ledger.post(
+            card, -values["points"], "redeem", new_key=True, **_move_values(merchant, key, values, "burn")
+        )
     except UserError as error:
         raise ApiError(409, "insufficient_points", str(error)) from error
 

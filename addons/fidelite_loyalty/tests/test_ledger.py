@@ -55,6 +55,23 @@ class TestLedger(LedgerCase):
             self.env.cr.execute("DELETE FROM fidelite_points_move WHERE id = %s", [move.id])
         self.assert_balance(self.card, 30)
 
+    def test_odoo_points_reached_mail_goes_out_when_the_threshold_is_crossed(self):
+        template = self.env.ref("loyalty.mail_template_loyalty_card")
+        self.program.communication_plan_ids = [
+            (0, 0, {"trigger": "points_reach", "points": 100, "mail_template_id": template.id})
+        ]
+        Mail = self.env["mail.mail"].sudo()
+        sent = Mail.search([("model", "=", "loyalty.card"), ("res_id", "=", self.card.id)])
+        ledger.post(self.card, 60, "earn")
+        ledger.post(self.card, -10, "redeem")
+        self.assertFalse(Mail.search([("model", "=", "loyalty.card"), ("res_id", "=", self.card.id)]) - sent)
+        ledger.post(self.card, 70, "earn")
+        mails = Mail.search([("model", "=", "loyalty.card"), ("res_id", "=", self.card.id)]) - sent
+        self.assertEqual(len(mails), 1, "crossing 100 points sends Odoo's mail once")
+        self.assertIn("camille@example.com", mails.email_to or mails.recipient_ids.email or "")
+        ledger.post(self.card, 5, "earn")
+        self.assertEqual(len(Mail.search([("model", "=", "loyalty.card"), ("res_id", "=", self.card.id)]) - sent), 1)
+
     def test_reversal_needs_a_reason_and_is_audited(self):
         move = ledger.post(self.card, 200, "earn", reason="Purchase typed 200 € instead of 20 €")
         with self.assertRaisesRegex(UserError, "needs a reason"):
