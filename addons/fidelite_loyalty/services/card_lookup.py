@@ -22,24 +22,25 @@ def _candidates(identifier):
     return value, forms
 
 
-def find_card(env, identifier, company=None, *, active_only=True):
+def find_card(env, identifier, company=None, *, active_only=True, field_names=None):
     """The card ``identifier`` designates, and how it was found (``"code"`` or ``"uid"``).
 
     Raises a ``UserError`` naming the problem: no card, or a card that is blocked, lost,
-    replaced (with its replacement) or closed.
+    replaced (with its replacement) or closed. ``field_names``: the card's fields to read with
+    the search, when the caller knows which it needs.
     """
     value, forms = _candidates(identifier)
     if not value:
         raise UserError(env._("Scan or type a card number."))
     Card = env["loyalty.card"].with_context(active_test=False)
-    card = Card.search([("code", "in", forms)], limit=1)
+    card = Card.search_fetch([("code", "in", forms)], field_names or [], limit=1)
     found_by = "code"
     if not card and card_codes.looks_like_uid(value):
         uid = card_codes.normalize_uid(env, value)
         domain = [("fidelite_uid", "=", uid)]
         if company:
             domain.append(("company_id", "in", (company.id, False)))
-        card = Card.search(domain, limit=1)
+        card = Card.search_fetch(domain, field_names or [], limit=1)
         found_by = "uid"
     if not card:
         raise UserError(env._("No card matches %s.", value))

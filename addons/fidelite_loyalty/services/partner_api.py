@@ -109,12 +109,12 @@ def find_card(merchant, identifier):
     """The merchant's program's card ``identifier`` designates, usable or not."""
     env = merchant.env
     try:
-        card, _found_by = card_lookup.find_card(env, identifier, merchant.company_id, active_only=False)
+        card, _found_by = card_lookup.find_card(
+            env, identifier, merchant.company_id, active_only=False, field_names=CARD_FIELDS
+        )
     except UserError:
         card = env["loyalty.card"]
     card = card.sudo()
-    if card:
-        card.fetch(CARD_FIELDS)
     if not card or card.program_id != merchant.program_id:
         raise ApiError(404, "card_not_found", f"No card of this program matches {identifier}.")
     card.program_id.fetch(PROGRAM_FIELDS)
