@@ -37,6 +37,14 @@ class FideliteOutlet(models.Model):
     merchant_id = fields.Many2one(
         "fidelite.partner.merchant", string="Partner merchant", index="btree_not_null", ondelete="cascade"
     )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales team",
+        check_company=True,
+        index="btree_not_null",
+        help="Sales orders of this team earn and burn at this outlet: for the online shop, the "
+        "website's sales team (eCommerce gives it to the orders placed on the website).",
+    )
     date_start = fields.Date(string="Opens on", help="Empty: open since always.")
     date_end = fields.Date(string="Closes after", help="Last day of trading; empty: no planned closing.")
     state = fields.Selection(
@@ -54,6 +62,7 @@ class FideliteOutlet(models.Model):
     _pos_config_unique = models.UniqueIndex(
         "(pos_config_id) WHERE pos_config_id IS NOT NULL", "A point of sale belongs to one outlet only."
     )
+    _team_unique = models.UniqueIndex("(team_id) WHERE team_id IS NOT NULL", "A sales team belongs to one outlet only.")
     _merchant_unique = models.UniqueIndex(
         "(merchant_id) WHERE merchant_id IS NOT NULL", "A partner merchant has one outlet."
     )

@@ -25,6 +25,12 @@ class SaleOrder(models.Model):
         return domain
 
     def action_confirm(self):
+        if len(self) > 1:
+            # Odoo adds up the points of several orders per card: confirmed one by one, each
+            # order gets its own movement (its outlet, its reversal if cancelled)
+            for order in self:
+                order.action_confirm()
+            return True
         result = super(SaleOrder, self._fidelite_context()).action_confirm()
         for order in self:
             member_kpis.record_order(order)

@@ -91,10 +91,23 @@ def filter_store_programs(config, programs):
     return programs.filtered(lambda program: program_valid_in(program, config.company_id))
 
 
+def outlet_of_sale_order(env, order_id):
+    """The outlet of a sales order, from its sales team (the online shop's), or False."""
+    order = env["sale.order"].sudo().browse(order_id)
+    if not order.team_id:
+        return False
+    outlets = env["fidelite.outlet"].sudo().search([("team_id", "=", order.team_id.id)], order="sequence, id")
+    day = fields.Date.context_today(order)
+    return outlets.filtered(lambda outlet: outlet_state(outlet, day) == "open")[:1].id or False
+
+
 def move_values(env, values):
-    """Complete the values of a movement with its outlet, found from its till when not given."""
+    """Complete the values of a movement with its outlet, found from its till or its online
+    order when not given."""
     if not values.get("outlet_id") and values.get("store_id"):
-        outlet_id = outlet_of_store(env, values["store_id"])
-        if outlet_id:
-            values["outlet_id"] = outlet_id
+        values["outlet_id"] = outlet_of_store(env, values["store_id"]) or values.get("outlet_id")
+    elif not values.get("outlet_id") and values.get("sale_order_id"):
+        values["outlet_id"] = outlet_of_sale_order(env, values["sale_order_id"]) or values.get("outlet_id")
+    if not values.get("outlet_id"):
+        values.pop("outlet_id", None)
     return values

@@ -23,6 +23,30 @@ class TestSalePoints(LedgerCase):
         reversal = self.moves(self.card)[0]
         self.assertEqual((reversal.points, reversal.move_type, reversal.sale_order_id), (-80, "reversal", order))
 
+    def test_online_shop_orders_earn_at_the_online_outlet(self):
+        web_team = self.env["crm.team"].create({"name": "Site web"})
+        online = self.env["fidelite.outlet"].create(
+            {"name": "Boutique en ligne", "kind": "online", "team_id": web_team.id}
+        )
+        product = self.env["product.product"].create({"name": "Hamper", "list_price": 40.0, "taxes_id": False})
+        orders = self.env["sale.order"]
+        for team in (web_team, self.env["crm.team"].create({"name": "Comptoir pro"})):
+            orders |= self.env["sale.order"].create(
+                {
+                    "partner_id": self.member.id,
+                    "team_id": team.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                }
+            )
+        orders.action_confirm()
+        self.assert_balance(self.card, 80)
+        outlets = {move.sale_order_id: move.outlet_id for move in self.moves(self.card)}
+        self.assertEqual(outlets, {orders[0]: online, orders[1]: self.env["fidelite.outlet"]})
+        report = self.env["fidelite.outlet.report"]._read_group(
+            [("outlet_id", "=", online.id)], [], ["points_issued:sum"]
+        )
+        self.assertEqual(report[0][0], 40, "the online shop's figures show the points its orders issued")
+
     def test_tier_and_bonus_rules_apply_to_sales_orders(self):
         self.program.write(
             {
