@@ -26,7 +26,6 @@ from odoo.tools import SQL
 WINDOWS = (30, 90, 365)
 
 
-
 def members(scoped=False):
     """The members: holders of a loyalty card, per company; ``scoped``: the members flagged only
     (looked up one by one through their contacts' cards: they are few)."""

@@ -23,7 +23,7 @@ from functools import partial
 from odoo import fields
 from odoo.tools import SQL
 
-from . import member_changes, member_scores, segments
+from . import member_changes, member_scores, prepared, segments
 from .member_orders import lines_sql, orders_sql
 from .table_sync import sync
 
@@ -300,6 +300,14 @@ def _tune(env):
 
 
 ORDER_IDS = {"pos.order": "pos_ids", "sale.order": "sale_ids", "account.move": "invoice_ids"}
+# what the statements of ``record_order`` read, per kind of order: written first
+FLUSHED = {
+    "pos.order": ("pos.order", "pos.order.line"),
+    "sale.order": ("sale.order", "sale.order.line"),
+    "account.move": ("account.move", "account.move.line", "pos.order", "sale.order.line"),
+}
+# the text of the statement of ``record_order``, per registry and kind of order
+_RECORD_TEXTS = {}
 
 
 def record_order(order, today=None):
@@ -309,31 +317,43 @@ def record_order(order, today=None):
     sales order (the query gives no row otherwise).
 
     The order's rows come from the same queries as the rebuild's, read once: one statement
-    adds them to the member's categories, store and figures, a second one derives the rest.
+    adds them to the member's categories, store and figures (and flags the member for the
+    nightly refresh), a second one derives the rest. Both are prepared once per connection.
     """
     env = order.env
     today = today or fields.Date.today()
-    ids = {"pos_ids": [], "sale_ids": [], "invoice_ids": []}
-    ids[ORDER_IDS[order._name]] = order.ids
     # the SQL below reads these tables: a customer or product created in the same transaction
     # (a new customer's first order) must be written first
-    for model in (
-        "res.partner",
-        "product.product",
-        "product.template",
-        "pos.order",
-        "pos.order.line",
-        "sale.order",
-        "sale.order.line",
-        "account.move",
-        "account.move.line",
-    ):
+    for model in ("res.partner", "product.product", "product.template", *FLUSHED[order._name]):
         env[model].flush_model()
-    env["res.company"].flush_model(["fidelite_kpi_invoices"])
-    windows = {f"d{days}": fields.Date.subtract(today, days=days) for days in WINDOWS}
-    env.cr.execute(
-        SQL(
-            """
+    if order._name == "account.move":
+        env["res.company"].flush_model(["fidelite_kpi_invoices"])
+    key = (id(env.registry), order._name)
+    if key not in _RECORD_TEXTS:
+        _RECORD_TEXTS[key] = prepared.text(env.cr, _record_sql(env, order._name))
+    windows = [fields.Date.subtract(today, days=days) for days in WINDOWS]
+    members = prepared.execute(env.cr, _RECORD_TEXTS[key], ("int[]", "date", "date", "date"), [order.ids, *windows])
+    if members:
+        env["fidelite.points.move"].flush_model()
+        env["fidelite.reward.redemption"].flush_model()
+    for partner_id, company_id in members:
+        prepared.execute(env.cr, DERIVED_SQL, ("int", "int"), [partner_id, company_id])
+    for model in (
+        "fidelite.member.kpi",
+        "fidelite.member.store.kpi",
+        "fidelite.member.category.kpi",
+        "fidelite.member.store.day",
+    ):
+        env[model].invalidate_model()
+
+
+def _record_sql(env, model):
+    """The statement of ``record_order`` for an order of ``model``: $1 the order ids, $2 to $4
+    the first days out of the 30, 90 and 365-day windows."""
+    ids = {"pos_ids": [], "sale_ids": [], "invoice_ids": []}
+    ids[ORDER_IDS[model]] = SQL("$1::int[]")
+    return SQL(
+        """
             WITH o AS MATERIALIZED (%(orders)s), l AS MATERIALIZED (%(lines)s),
             categories AS (
                 INSERT INTO fidelite_member_category_kpi AS c
@@ -367,9 +387,9 @@ def record_order(order, today=None):
             SELECT o.partner_id, o.company_id, CASE WHEN o.visit = 1 THEN o.day END,
                    CASE WHEN o.visit = 1 THEN o.day END, o.visit, o.revenue, o.revenue_incl,
                    COALESCE((SELECT SUM(margin) FROM l), 0),
-                   CASE WHEN o.day > %(d30)s THEN o.revenue ELSE 0 END,
-                   CASE WHEN o.day > %(d90)s THEN o.revenue ELSE 0 END,
-                   CASE WHEN o.day > %(d365)s THEN o.revenue ELSE 0 END,
+                   CASE WHEN o.day > $2::date THEN o.revenue ELSE 0 END,
+                   CASE WHEN o.day > $3::date THEN o.revenue ELSE 0 END,
+                   CASE WHEN o.day > $4::date THEN o.revenue ELSE 0 END,
                    0, 0, 0, 0, 0, TRUE
               FROM o
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
@@ -385,28 +405,14 @@ def record_order(order, today=None):
                    refresh_pending = TRUE
             RETURNING k.partner_id, k.company_id
             """,
-            lines=lines_sql(env, **ids),
-            orders=orders_sql(env, **ids),
-            **windows,
-        )
+        lines=lines_sql(env, **ids),
+        orders=orders_sql(env, **ids),
     )
-    for partner_id, company_id in env.cr.fetchall():
-        env["fidelite.points.move"].flush_model()
-        env["fidelite.reward.redemption"].flush_model()
-        env.cr.execute(_derived_sql(partner_id, company_id))
-    for model in (
-        "fidelite.member.kpi",
-        "fidelite.member.store.kpi",
-        "fidelite.member.category.kpi",
-        "fidelite.member.store.day",
-    ):
-        env[model].invalidate_model()
 
 
-def _derived_sql(partner_id, company_id):
-    """The figures of one member that derive from the others, as ``step_members`` derives them."""
-    return SQL(
-        """
+# the figures of one member ($1) in one company ($2) that derive from the others, as
+# ``step_members`` derives them
+DERIVED_SQL = """
         UPDATE fidelite_member_kpi k SET
                average_basket = CASE WHEN k.visit_count > 0 THEN k.revenue / k.visit_count ELSE 0 END,
                mean_days_between = CASE WHEN k.visit_count > 1
@@ -432,9 +438,6 @@ def _derived_sql(partner_id, company_id):
                        COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
                   FROM fidelite_points_move m
                   JOIN res_partner mp ON mp.id = m.partner_id
-                 WHERE mp.commercial_partner_id = %(partner)s AND m.company_id = %(company)s) pt
-         WHERE k.partner_id = %(partner)s AND k.company_id = %(company)s
-        """,
-        partner=partner_id,
-        company=company_id,
-    )
+                 WHERE mp.commercial_partner_id = $1 AND m.company_id = $2) pt
+         WHERE k.partner_id = $1 AND k.company_id = $2
+"""
