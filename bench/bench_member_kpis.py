@@ -11,8 +11,10 @@ that same data (``scripts/member_kpis.py``):
   and order line, then every figure, score, snapshot, cohort and the Pareto curve, from empty
   tables (the first run on a database; then weekly);
 - ``segment_refresh_s_1m``: the scheduled (nightly) refresh, ``_fidelite_rebuild()`` a day
-  later, from the facts kept current as orders are paid: figures with their moving windows,
-  scores, cohorts, Pareto curve (target: 60 s at most for the top size on 2 cores); the month's
+  later, from the facts kept current as orders are paid: the figures of the members whose
+  figures can have moved (orders recorded, a purchase leaving a 30/90/365-day window, points),
+  every member's scores (rows written where they changed), cohorts, Pareto curve (target: 60 s
+  at most for the top size on 2 cores); the month's
   snapshot is already kept that day, so the first refresh of a month costs its ``history``
   step more (printed with the deep rebuild's steps);
 - ``segment_orm_s_10k``: the same figures computed the naive way with the ORM (search each

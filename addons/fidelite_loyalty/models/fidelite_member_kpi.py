@@ -35,7 +35,8 @@ class FideliteMemberKpi(models.Model):
     _rec_name = "partner_id"
     _log_access = False
 
-    # no index but the unique (partner, company) one: the nightly refresh rewrites scores in place
+    # no index but the unique (partner, company) one and the members to refresh: the nightly
+    # refresh rewrites scores in place
     partner_id = fields.Many2one("res.partner", string="Member", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", string="Company", required=True, ondelete="cascade")
     first_visit = fields.Date(string="First visit")
@@ -56,7 +57,13 @@ class FideliteMemberKpi(models.Model):
     points_expired = fields.Float(string="Points expired", aggregator="sum")
     rewards_used = fields.Integer(string="Rewards taken", aggregator="sum")
     # scores, computed at each refresh
-    scored_on = fields.Date(string="Scored on", readonly=True)
+    scored_on = fields.Date(string="Scored on", compute="_compute_scored_on")
+    refresh_pending = fields.Boolean(
+        string="Figures to refresh",
+        readonly=True,
+        help="An order, points or a purchase leaving a moving window changed this member's figures since the"
+        " last refresh: the next nightly refresh computes them again.",
+    )
     recency_days = fields.Integer(string="Days since last visit", compute="_compute_recency_days")
     r_score = fields.Integer(string="Recency score", aggregator="avg")
     f_score = fields.Integer(string="Frequency score", aggregator="avg")
@@ -68,18 +75,36 @@ class FideliteMemberKpi(models.Model):
     lifecycle_since = fields.Date(string="In this stage since")
     clv_historical = fields.Float(string="Historical value", aggregator="sum")
     clv_predicted = fields.Float(string="Predicted value (12 months)", aggregator="sum")
-    p_alive = fields.Float(string="Probability still a customer", aggregator="avg", digits=(3, 3))
-    expected_visits = fields.Float(string="Expected visits (12 months)", aggregator="avg", digits=(16, 2))
+    # predictions are kept to the precision they are read with (a percent, a tenth of a visit, a
+    # currency unit): a member whose prediction barely moved overnight keeps their row unwritten
+    p_alive = fields.Float(string="Probability still a customer", aggregator="avg", digits=(3, 2))
+    expected_visits = fields.Float(string="Expected visits (12 months)", aggregator="avg", digits=(16, 1))
     quadrant = fields.Selection(QUADRANTS, string="Profitability")
 
     _partner_company_unique = models.Constraint(
         "UNIQUE(partner_id, company_id)",
         "A member has one line of figures per company.",
     )
+    _refresh_pending_idx = models.Index("(partner_id, company_id) WHERE refresh_pending")
 
     def init(self):
         # room in each page, so that the nightly scoring updates rows in place (HOT updates)
         self.env.cr.execute("ALTER TABLE fidelite_member_kpi SET (fillfactor = 70)")
+        # the months with a visit (year * 12 + month - 1, sorted), kept by the refresh for the
+        # retention by cohort: an integer array, a column of its own outside the ORM's fields
+        self.env.cr.execute(
+            "SELECT 1 FROM information_schema.columns"
+            " WHERE table_name = 'fidelite_member_kpi' AND column_name = 'visit_months'"
+        )
+        if not self.env.cr.fetchone():
+            self.env.cr.execute("ALTER TABLE fidelite_member_kpi ADD COLUMN visit_months integer[]")
+            # existing rows get theirs at the next refresh
+            self.env.cr.execute("UPDATE fidelite_member_kpi SET refresh_pending = TRUE")
+
+    def _compute_scored_on(self):
+        run = self.env["fidelite.kpi.refresh"].sudo().search([("state", "=", "done")], limit=1)
+        for kpi in self:
+            kpi.scored_on = run.as_of if kpi.lifecycle else False
 
     @api.depends("last_visit")
     def _compute_recency_days(self):

@@ -18,11 +18,12 @@ Incremental and rebuilt figures are the same.
 
 import logging
 import time
+from functools import partial
 
 from odoo import fields
 from odoo.tools import SQL
 
-from . import member_scores, segments
+from . import member_changes, member_scores, prepared, segments
 from .member_orders import lines_sql, orders_sql
 from .table_sync import sync
 
@@ -56,6 +57,8 @@ MEMBER_FIGURES = (
     "points_spent",
     "points_expired",
     "rewards_used",
+    "refresh_pending",
+    "visit_months",
 )
 
 
@@ -94,7 +97,10 @@ def step_categories(env, as_of):
     )
 
 
-def step_stores(env, as_of):
+def step_stores(env, as_of, scoped=False):
+    """The members' figures per store; ``scoped``: only those of the members flagged (``member_changes``)."""
+    if scoped:
+        member_changes.collect(env)
     sync(
         env,
         "fidelite_member_store_kpi",
@@ -105,40 +111,49 @@ def step_stores(env, as_of):
             SELECT partner_id, company_id, store_id, MIN(day) FILTER (WHERE visits > 0) AS first_visit,
                    MAX(day) FILTER (WHERE visits > 0) AS last_visit, SUM(visits)::int AS visit_count,
                    SUM(revenue) AS revenue
-              FROM fidelite_member_store_day
+              FROM fidelite_member_store_day d
+             WHERE %s
              GROUP BY 1, 2, 3
-            """
+            """,
+            _only(scoped, "d"),
         ),
         nullable=NULLABLE,
+        scope=_only(scoped, "t"),
     )
 
 
-def step_members(env, as_of):
-    """One row per member and company (their scores are kept until the scoring step)."""
+def _only(scoped, alias):
+    return member_changes.pending(alias) if scoped else SQL("TRUE")
+
+
+def step_members(env, as_of, scoped=False):
+    """One row per member and company (their scores are kept until the scoring step).
+
+    ``scoped``: only the members flagged (``member_changes``), whose flag is cleared.
+    """
+    if scoped:
+        member_changes.collect(env)
     rows = SQL(
         """
         WITH figures AS (
             SELECT partner_id, company_id, MIN(day) FILTER (WHERE visits > 0) AS first_visit,
                    MAX(day) FILTER (WHERE visits > 0) AS last_visit, SUM(visits) AS visits,
-                   SUM(revenue) AS revenue, SUM(revenue_incl) AS revenue_incl, %(windows)s
-              FROM fidelite_member_store_day
+                   SUM(revenue) AS revenue, SUM(revenue_incl) AS revenue_incl, %(windows)s,
+                   ARRAY_AGG(DISTINCT (DATE_PART('year', day) * 12 + DATE_PART('month', day) - 1)::int)
+                       FILTER (WHERE visits > 0) AS visit_months
+              FROM fidelite_member_store_day d WHERE %(d)s
              GROUP BY 1, 2
-        ), members AS (
-            SELECT DISTINCT p.commercial_partner_id AS partner_id,
-                   COALESCE(c.company_id, pr.company_id) AS company_id
-              FROM loyalty_card c
-              JOIN loyalty_program pr ON pr.id = c.program_id AND pr.program_type = 'loyalty'
-              JOIN res_partner p ON p.id = c.partner_id
-             WHERE COALESCE(c.company_id, pr.company_id) IS NOT NULL
+        ), members AS (%(members)s
         ), stores AS (
             SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, store_id
-              FROM fidelite_member_store_kpi WHERE store_id IS NOT NULL AND visit_count > 0
+              FROM fidelite_member_store_kpi s WHERE store_id IS NOT NULL AND visit_count > 0 AND %(s)s
              ORDER BY partner_id, company_id, visit_count DESC, revenue DESC, store_id
         ), margins AS (
-            SELECT partner_id, company_id, SUM(margin) AS margin FROM fidelite_member_category_kpi GROUP BY 1, 2
+            SELECT partner_id, company_id, SUM(margin) AS margin FROM fidelite_member_category_kpi g
+             WHERE %(g)s GROUP BY 1, 2
         ), categories AS (
             SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, category_id
-              FROM fidelite_member_category_kpi WHERE category_id IS NOT NULL AND revenue > 0
+              FROM fidelite_member_category_kpi g WHERE category_id IS NOT NULL AND revenue > 0 AND %(g)s
              ORDER BY partner_id, company_id, revenue DESC, category_id
         ), points AS (
             SELECT p.commercial_partner_id AS partner_id, m.company_id,
@@ -146,11 +161,12 @@ def step_members(env, as_of):
                    COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'redeem'), 0) AS spent,
                    COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
               FROM fidelite_points_move m JOIN res_partner p ON p.id = m.partner_id
+             WHERE %(points)s
              GROUP BY 1, 2
         ), rewards AS (
             SELECT p.commercial_partner_id AS partner_id, r.company_id, COUNT(*) AS used
               FROM fidelite_reward_redemption r JOIN res_partner p ON p.id = r.partner_id
-             WHERE r.state != 'cancelled'
+             WHERE r.state != 'cancelled' AND %(rewards)s
              GROUP BY 1, 2
         )
         SELECT partner_id, company_id, f.first_visit, f.last_visit,
@@ -163,7 +179,8 @@ def step_members(env, as_of):
                COALESCE(f.w365, 0) AS revenue_365, COALESCE(mg.margin, 0) AS margin,
                s.store_id AS preferred_store_id, c.category_id AS preferred_category_id,
                COALESCE(pt.earned, 0) AS points_earned, COALESCE(pt.spent, 0) AS points_spent,
-               COALESCE(pt.expired, 0) AS points_expired, COALESCE(rw.used, 0)::int AS rewards_used
+               COALESCE(pt.expired, 0) AS points_expired, COALESCE(rw.used, 0)::int AS rewards_used,
+               FALSE AS refresh_pending, f.visit_months
           FROM figures f
           FULL JOIN members k USING (partner_id, company_id)
           LEFT JOIN margins mg USING (partner_id, company_id)
@@ -178,18 +195,40 @@ def step_members(env, as_of):
             "COALESCE(SUM(revenue) FILTER (WHERE day > %s), 0) AS w365",
             *(fields.Date.subtract(as_of, days=days) for days in WINDOWS),
         ),
+        members=member_changes.members(scoped),
+        d=_only(scoped, "d"),
+        s=_only(scoped, "s"),
+        g=_only(scoped, "g"),
+        points=_member_of(scoped, "m"),
+        rewards=_member_of(scoped, "r"),
     )
-    sync(env, "fidelite_member_kpi", MEMBER_KEYS, MEMBER_FIGURES, rows)
+    sync(env, "fidelite_member_kpi", MEMBER_KEYS, MEMBER_FIGURES, rows, scope=_only(scoped, "t"))
 
 
-# a deep rebuild regenerates the facts kept current order by order, from the orders themselves
+def _member_of(scoped, alias):
+    """Points and rewards (of a contact of the member) of the members flagged only, if ``scoped``."""
+    if not scoped:
+        return SQL("TRUE")
+    return SQL(
+        "(p.commercial_partner_id, %s) IN (SELECT partner_id, company_id FROM fidelite_pending)",
+        SQL.identifier(alias, "company_id"),
+    )
+
+
+# a deep rebuild regenerates the facts kept current order by order, from the orders themselves,
+# then computes every member; the nightly refresh computes the members flagged only
 DEEP_STEPS = [
     ("days", step_days),
     ("categories", step_categories),
-]
-STEPS = [
     ("stores", step_stores),
     ("members", step_members),
+]
+NIGHTLY_STEPS = [
+    ("changes", member_changes.mark),
+    ("stores", partial(step_stores, scoped=True)),
+    ("members", partial(step_members, scoped=True)),
+]
+STEPS = [
     ("scores", member_scores.score_all),
     ("history", member_scores.snapshot),
     ("cohorts", member_scores.cohorts),
@@ -214,7 +253,7 @@ def rebuild(env, as_of=None, commit=False, deep=False):
     if not run:
         deep = deep or not Run.search_count([("deep", "=", True), ("state", "=", "done")], limit=1)
         run = Run.create({"as_of": as_of, "state": "running", "deep": deep, "started_at": fields.Datetime.now()})
-    steps = (DEEP_STEPS if run.deep else []) + STEPS
+    steps = (DEEP_STEPS if run.deep else NIGHTLY_STEPS) + STEPS
     done = (run.done_steps or "").split(",")
     for index, (name, step) in enumerate(steps):
         if name in done:
@@ -261,6 +300,14 @@ def _tune(env):
 
 
 ORDER_IDS = {"pos.order": "pos_ids", "sale.order": "sale_ids", "account.move": "invoice_ids"}
+# what the statements of ``record_order`` read, per kind of order: written first
+FLUSHED = {
+    "pos.order": ("pos.order", "pos.order.line"),
+    "sale.order": ("sale.order", "sale.order.line"),
+    "account.move": ("account.move", "account.move.line", "pos.order", "sale.order.line"),
+}
+# the text of the statement of ``record_order``, per registry and kind of order
+_RECORD_TEXTS = {}
 
 
 def record_order(order, today=None):
@@ -270,31 +317,43 @@ def record_order(order, today=None):
     sales order (the query gives no row otherwise).
 
     The order's rows come from the same queries as the rebuild's, read once: one statement
-    adds them to the member's categories, store and figures, a second one derives the rest.
+    adds them to the member's categories, store and figures (and flags the member for the
+    nightly refresh), a second one derives the rest. Both are prepared once per connection.
     """
     env = order.env
     today = today or fields.Date.today()
-    ids = {"pos_ids": [], "sale_ids": [], "invoice_ids": []}
-    ids[ORDER_IDS[order._name]] = order.ids
     # the SQL below reads these tables: a customer or product created in the same transaction
     # (a new customer's first order) must be written first
-    for model in (
-        "res.partner",
-        "product.product",
-        "product.template",
-        "pos.order",
-        "pos.order.line",
-        "sale.order",
-        "sale.order.line",
-        "account.move",
-        "account.move.line",
-    ):
+    for model in ("res.partner", "product.product", "product.template", *FLUSHED[order._name]):
         env[model].flush_model()
-    env["res.company"].flush_model(["fidelite_kpi_invoices"])
-    windows = {f"d{days}": fields.Date.subtract(today, days=days) for days in WINDOWS}
-    env.cr.execute(
-        SQL(
-            """
+    if order._name == "account.move":
+        env["res.company"].flush_model(["fidelite_kpi_invoices"])
+    key = (id(env.registry), order._name)
+    if key not in _RECORD_TEXTS:
+        _RECORD_TEXTS[key] = prepared.text(env.cr, _record_sql(env, order._name))
+    windows = [fields.Date.subtract(today, days=days) for days in WINDOWS]
+    members = prepared.execute(env.cr, _RECORD_TEXTS[key], ("int[]", "date", "date", "date"), [order.ids, *windows])
+    if members:
+        env["fidelite.points.move"].flush_model()
+        env["fidelite.reward.redemption"].flush_model()
+    for partner_id, company_id in members:
+        prepared.execute(env.cr, DERIVED_SQL, ("int", "int"), [partner_id, company_id])
+    for model in (
+        "fidelite.member.kpi",
+        "fidelite.member.store.kpi",
+        "fidelite.member.category.kpi",
+        "fidelite.member.store.day",
+    ):
+        env[model].invalidate_model()
+
+
+def _record_sql(env, model):
+    """The statement of ``record_order`` for an order of ``model``: $1 the order ids, $2 to $4
+    the first days out of the 30, 90 and 365-day windows."""
+    ids = {"pos_ids": [], "sale_ids": [], "invoice_ids": []}
+    ids[ORDER_IDS[model]] = SQL("$1::int[]")
+    return SQL(
+        """
             WITH o AS MATERIALIZED (%(orders)s), l AS MATERIALIZED (%(lines)s),
             categories AS (
                 INSERT INTO fidelite_member_category_kpi AS c
@@ -324,14 +383,14 @@ def record_order(order, today=None):
             INSERT INTO fidelite_member_kpi AS k
                    (partner_id, company_id, first_visit, last_visit, visit_count, revenue, revenue_incl, margin,
                     revenue_30, revenue_90, revenue_365, average_basket, points_earned, points_spent,
-                    points_expired, rewards_used)
+                    points_expired, rewards_used, refresh_pending)
             SELECT o.partner_id, o.company_id, CASE WHEN o.visit = 1 THEN o.day END,
                    CASE WHEN o.visit = 1 THEN o.day END, o.visit, o.revenue, o.revenue_incl,
                    COALESCE((SELECT SUM(margin) FROM l), 0),
-                   CASE WHEN o.day > %(d30)s THEN o.revenue ELSE 0 END,
-                   CASE WHEN o.day > %(d90)s THEN o.revenue ELSE 0 END,
-                   CASE WHEN o.day > %(d365)s THEN o.revenue ELSE 0 END,
-                   0, 0, 0, 0, 0
+                   CASE WHEN o.day > $2::date THEN o.revenue ELSE 0 END,
+                   CASE WHEN o.day > $3::date THEN o.revenue ELSE 0 END,
+                   CASE WHEN o.day > $4::date THEN o.revenue ELSE 0 END,
+                   0, 0, 0, 0, 0, TRUE
               FROM o
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                    first_visit = LEAST(k.first_visit, EXCLUDED.first_visit),
@@ -342,31 +401,18 @@ def record_order(order, today=None):
                    margin = k.margin + EXCLUDED.margin,
                    revenue_30 = k.revenue_30 + EXCLUDED.revenue_30,
                    revenue_90 = k.revenue_90 + EXCLUDED.revenue_90,
-                   revenue_365 = k.revenue_365 + EXCLUDED.revenue_365
+                   revenue_365 = k.revenue_365 + EXCLUDED.revenue_365,
+                   refresh_pending = TRUE
             RETURNING k.partner_id, k.company_id
             """,
-            lines=lines_sql(env, **ids),
-            orders=orders_sql(env, **ids),
-            **windows,
-        )
+        lines=lines_sql(env, **ids),
+        orders=orders_sql(env, **ids),
     )
-    for partner_id, company_id in env.cr.fetchall():
-        env["fidelite.points.move"].flush_model()
-        env["fidelite.reward.redemption"].flush_model()
-        env.cr.execute(_derived_sql(partner_id, company_id))
-    for model in (
-        "fidelite.member.kpi",
-        "fidelite.member.store.kpi",
-        "fidelite.member.category.kpi",
-        "fidelite.member.store.day",
-    ):
-        env[model].invalidate_model()
 
 
-def _derived_sql(partner_id, company_id):
-    """The figures of one member that derive from the others, as ``step_members`` derives them."""
-    return SQL(
-        """
+# the figures of one member ($1) in one company ($2) that derive from the others, as
+# ``step_members`` derives them
+DERIVED_SQL = """
         UPDATE fidelite_member_kpi k SET
                average_basket = CASE WHEN k.visit_count > 0 THEN k.revenue / k.visit_count ELSE 0 END,
                mean_days_between = CASE WHEN k.visit_count > 1
@@ -392,9 +438,6 @@ def _derived_sql(partner_id, company_id):
                        COALESCE(-SUM(m.points) FILTER (WHERE m.move_type = 'expire'), 0) AS expired
                   FROM fidelite_points_move m
                   JOIN res_partner mp ON mp.id = m.partner_id
-                 WHERE mp.commercial_partner_id = %(partner)s AND m.company_id = %(company)s) pt
-         WHERE k.partner_id = %(partner)s AND k.company_id = %(company)s
-        """,
-        partner=partner_id,
-        company=company_id,
-    )
+                 WHERE mp.commercial_partner_id = $1 AND m.company_id = $2) pt
+         WHERE k.partner_id = $1 AND k.company_id = $2
+"""

@@ -12,9 +12,11 @@ POS_DONE = ("paid", "done", "invoiced")
 
 
 def _only(column, ids):
-    """No restriction (``ids`` None), or these ids only."""
+    """No restriction (``ids`` None), these ids only, or those of an array parameter (an ``SQL``)."""
     if ids is None:
         return SQL()
+    if isinstance(ids, SQL):
+        return SQL("AND %s = ANY(%s)", SQL.identifier(*column.split(".")), ids)
     return SQL("AND %s IN %s", SQL.identifier(*column.split(".")), tuple(ids) or (0,))
 
 

@@ -78,8 +78,11 @@ def score_all(env, as_of):
                   FROM buyers b JOIN fitted f USING (company_id)
                 WINDOW by_company AS (PARTITION BY b.company_id)
             ), valued AS (
-                SELECT s.*, s.p_alive * s.rate * %(horizon)s AS expected_visits,
-                       s.p_alive * s.rate * %(horizon)s * s.value_per_visit AS clv_predicted
+                -- kept to the precision they are read with: a percent, a tenth of a visit, a
+                -- currency unit (most members' predictions then stay the same from day to day)
+                SELECT s.*, ROUND(s.p_alive::numeric, 2) AS p_alive_kept,
+                       ROUND((s.p_alive * s.rate * %(horizon)s)::numeric, 1) AS expected_visits,
+                       ROUND((s.p_alive * s.rate * %(horizon)s * s.value_per_visit)::numeric)::float8 AS clv_predicted
                   FROM scored s
             ), cells AS (
                 -- the named cell of each of the 125 scores, looked up once instead of per member
@@ -104,7 +107,7 @@ def score_all(env, as_of):
                             WHEN v.revenue_before < c.fidelite_abc_b_share / 100.0 * v.revenue_total THEN 'b'
                             ELSE 'c' END AS abc_class,
                        CASE WHEN v.margin != 0 THEN v.margin ELSE v.revenue END AS clv_historical,
-                       v.p_alive, v.expected_visits, v.clv_predicted,
+                       v.p_alive_kept AS p_alive, v.expected_visits, v.clv_predicted,
                        CASE WHEN v.revenue_365 > m.current AND v.clv_predicted > m.potential THEN 'desirable'
                             WHEN v.clv_predicted > m.potential THEN 'underdeveloped'
                             WHEN v.revenue_365 > m.current THEN 'mature'
@@ -132,7 +135,6 @@ def score_all(env, as_of):
                   FROM final f
             )
             UPDATE fidelite_member_kpi k SET
-                   scored_on = %(as_of)s,
                    r_score = d.r_score, f_score = d.f_score, m_score = d.m_score, rfm_code = d.rfm_code,
                    rfm_segment_id = d.rfm_segment_id, abc_class = d.abc_class,
                    clv_historical = d.clv_historical, p_alive = d.p_alive, expected_visits = d.expected_visits,
@@ -141,10 +143,10 @@ def score_all(env, as_of):
                                           THEN %(as_of)s ELSE d.lifecycle_since END
               FROM decided d
              WHERE k.id = d.id
-               AND (k.scored_on, k.r_score, k.f_score, k.m_score, k.rfm_code, k.rfm_segment_id, k.abc_class,
+               AND (k.r_score, k.f_score, k.m_score, k.rfm_code, k.rfm_segment_id, k.abc_class,
                     k.clv_historical, k.p_alive, k.expected_visits, k.clv_predicted, k.quadrant, k.lifecycle)
                    IS DISTINCT FROM
-                   (%(as_of)s::date, d.r_score, d.f_score, d.m_score, d.rfm_code, d.rfm_segment_id, d.abc_class,
+                   (d.r_score, d.f_score, d.m_score, d.rfm_code, d.rfm_segment_id, d.abc_class,
                     d.clv_historical, d.p_alive, d.expected_visits, d.clv_predicted, d.quadrant, d.lifecycle)
             """,
             as_of=as_of,
@@ -159,16 +161,16 @@ def score_all(env, as_of):
         SQL(
             """
             UPDATE fidelite_member_kpi k SET
-                   scored_on = %(as_of)s, r_score = NULL, f_score = NULL, m_score = NULL, rfm_code = NULL,
+                   r_score = NULL, f_score = NULL, m_score = NULL, rfm_code = NULL,
                    rfm_segment_id = NULL, abc_class = NULL, clv_historical = 0, p_alive = NULL,
                    expected_visits = 0, clv_predicted = 0, quadrant = NULL, lifecycle = 'prospect',
                    lifecycle_since = CASE WHEN k.lifecycle IS DISTINCT FROM 'prospect' OR k.lifecycle_since IS NULL
                                           THEN %(as_of)s ELSE k.lifecycle_since END
              WHERE NOT (k.visit_count > 0 AND k.last_visit IS NOT NULL)
-               AND (k.scored_on, k.r_score, k.f_score, k.m_score, k.rfm_code, k.rfm_segment_id, k.abc_class,
+               AND (k.r_score, k.f_score, k.m_score, k.rfm_code, k.rfm_segment_id, k.abc_class,
                     k.clv_historical, k.p_alive, k.expected_visits, k.clv_predicted, k.quadrant, k.lifecycle)
                    IS DISTINCT FROM
-                   (%(as_of)s::date, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, 'prospect')
+                   (NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, 'prospect')
             """,
             as_of=as_of,
         )
@@ -205,30 +207,25 @@ def snapshot(env, as_of):
 def cohorts(env, as_of):
     """Retention by acquisition cohort: of the members first seen in a month, how many came k months later.
 
-    Read from the purchases per member, store and day; a member's cohort is the month of their
-    first visit, as the members' step just computed it.
+    Read from the months with a visit of each member (``visit_months``, sorted, kept by the
+    members' step from the purchases per member, store and day): a member's cohort is the
+    first of them.
     """
     env.cr.execute("DELETE FROM fidelite_cohort_cell")
     env.cr.execute(
         """
-        WITH months AS (
-            SELECT DISTINCT partner_id, company_id, date_trunc('month', day)::date AS month
-              FROM fidelite_member_store_day WHERE visits > 0
+        WITH visits AS (
+            SELECT company_id, visit_months[1] AS cohort, UNNEST(visit_months) AS month
+              FROM fidelite_member_kpi WHERE CARDINALITY(visit_months) > 0
         ), cells AS (
-            SELECT k.company_id, date_trunc('month', k.first_visit)::date AS cohort,
-                   ((EXTRACT(YEAR FROM m.month) - EXTRACT(YEAR FROM k.first_visit)) * 12
-                    + EXTRACT(MONTH FROM m.month) - EXTRACT(MONTH FROM k.first_visit))::int AS months_after,
-                   COUNT(*) AS members
-              FROM months m JOIN fidelite_member_kpi k USING (partner_id, company_id)
-             WHERE k.first_visit IS NOT NULL
-             GROUP BY 1, 2, 3
-        ), sizes AS (
-            SELECT company_id, date_trunc('month', first_visit)::date AS cohort, COUNT(*) AS size
-              FROM fidelite_member_kpi WHERE first_visit IS NOT NULL GROUP BY 1, 2
+            SELECT company_id, cohort, month - cohort AS months_after, COUNT(*) AS members
+              FROM visits GROUP BY 1, 2, 3
         )
         INSERT INTO fidelite_cohort_cell (company_id, cohort, months_after, members, cohort_size, retention)
-        SELECT c.company_id, c.cohort, c.months_after, c.members, s.size, 100.0 * c.members / s.size
-          FROM cells c JOIN sizes s USING (company_id, cohort)
+        SELECT c.company_id, MAKE_DATE(c.cohort / 12, MOD(c.cohort, 12) + 1, 1), c.months_after, c.members,
+               s.members, 100.0 * c.members / s.members
+          FROM cells c
+          JOIN cells s ON s.company_id = c.company_id AND s.cohort = c.cohort AND s.months_after = 0
         """
     )
 

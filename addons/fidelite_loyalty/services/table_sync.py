@@ -10,18 +10,23 @@ changed and inserts the new ones. An empty table (the first build) is filled wit
 from odoo.tools import SQL
 
 
-def sync(env, table, keys, columns, rows, nullable=()):
+def sync(env, table, keys, columns, rows, nullable=(), scope=None):
     """Make ``table`` hold exactly ``rows`` (a query giving ``columns``); returns the rows written.
 
     ``keys`` are the columns of the table's unique key; those in ``nullable`` (many2one ids)
-    are compared as ``COALESCE(column, 0)``, as the unique index does.
+    are compared as ``COALESCE(column, 0)``, as the unique index does. With ``scope`` (a
+    condition on the table's rows, alias ``t``), only the rows it selects are made to match
+    ``rows``; the others are left alone.
     """
     table_sql = SQL.identifier(table)
     names = SQL(", ").join(SQL.identifier(column) for column in columns)
     env.cr.execute(SQL("SELECT EXISTS (SELECT 1 FROM %s)", table_sql))
-    if not env.cr.fetchone()[0]:
+    if not env.cr.fetchone()[0] and scope is None:
         env.cr.execute(SQL("INSERT INTO %s (%s) SELECT %s FROM (%s) rows", table_sql, names, names, rows))
-        return env.cr.rowcount
+        written = env.cr.rowcount
+        # statistics of the table as filled (even before it is committed), for the next steps' plans
+        env.cr.execute(SQL("ANALYZE %s", table_sql))
+        return written
     matches = SQL(" AND ").join(
         SQL("COALESCE(r.%s, 0) = COALESCE(t.%s, 0)", SQL.identifier(key), SQL.identifier(key))
         if key in nullable
@@ -44,12 +49,13 @@ def sync(env, table, keys, columns, rows, nullable=()):
             CREATE TEMP TABLE fidelite_sync_diff ON COMMIT DROP AS
             SELECT t.id AS fidelite_old_id, r.fidelite_new, %(r_names)s
               FROM (SELECT TRUE AS fidelite_new, rows.* FROM (%(rows)s) rows) r
-              FULL JOIN %(table)s t ON %(matches)s
+              FULL JOIN (SELECT * FROM %(table)s t WHERE %(scope)s) t ON %(matches)s
              WHERE r.fidelite_new IS NULL OR t.id IS NULL %(changed)s
             """,
             r_names=SQL(", ").join(SQL("r.%s", SQL.identifier(c)) for c in columns),
             rows=rows,
             table=table_sql,
+            scope=SQL("TRUE") if scope is None else scope,
             matches=matches,
             changed=changed,
         )
