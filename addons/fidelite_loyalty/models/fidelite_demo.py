@@ -38,7 +38,7 @@ class FideliteDemo(models.AbstractModel):
 
     def _remove_accounting_demo(self, company):
         """Remove the journal entries of ``company`` (only Odoo's accounting demo at this point)."""
-        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids)).sudo()
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids), su=True)
         Move = env["account.move"]
         try:
             with env.cr.savepoint():

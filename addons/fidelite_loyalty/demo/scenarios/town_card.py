@@ -210,8 +210,7 @@ def _draw_visits(fake, cards, shops, merchants, start, end, visits):
         day = rng.choices(days, weights=weights)[0]
         if isinstance(place, dict):
             moment = fake.moment(day, place["hours"])
-            lines = [(*rng.choice(place["products"]), 1) for _line in range(rng.choice([1, 1, 2, 3]))]
-            basket = [(product, price, rate, qty) for product, price, rate, qty in lines]
+            basket = [(*rng.choice(place["products"]), rng.choice([1, 1, 2])) for _line in range(rng.choice([1, 2, 3]))]
         else:
             moment = fake.moment(day, [(9.0, 12.5, 3), (14.0, 19.0, 4)])
             mean = next(row[6] for row in MERCHANTS if row[0] == place.name)
