@@ -109,7 +109,9 @@ class TestGuideScreenshots(HttpCase):
 
     def test_chain_editor(self):
         garage = car_dealer.generate(self.env, customers=60, days=20)
-        chain = garage["chains"].filtered(lambda c: c.trigger == "last_visit" and c.step_ids.filtered("variant_name"))
+        chain = garage["chains"].filtered(
+            lambda c: c.trigger_ids.filtered(lambda t: t.kind == "last_visit") and c.step_ids.filtered("variant_name")
+        )
         company = garage["company"].id
         self._page(
             "chain_editor",
