@@ -3,21 +3,23 @@
 They run on the test database, without demo data: each test makes its own scenario through
 the same generator functions the demo uses, then drives the product as its users do (the till
 in Chromium, the portal over HTTP, the chains' scheduler at frozen times) and checks what they
-would see. Scenario 3 (a chip card shared by independent shops, the partner merchants' API and
-the month's settlement) waits for the store network: see docs/fr/scenario-3-carte-de-ville.md.
+would see (scenario 3's partner merchants call the API over HTTP with their keys).
 """
 
+import json
 from datetime import datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, TransactionCase
 
-from odoo.addons.fidelite_campaigns.demo.scenarios import car_dealer, retail_chains
+from odoo.addons.fidelite_campaigns.demo.scenarios import car_dealer, restaurant_chains, retail_chains
 from odoo.addons.fidelite_campaigns.services import scheduler
-from odoo.addons.fidelite_loyalty.demo.scenarios import restaurant, retail, wholesale
-from odoo.addons.fidelite_loyalty.services import pos_settlement
+from odoo.addons.fidelite_loyalty.demo.scenarios import restaurant, retail, town_card, wholesale
+from odoo.addons.fidelite_loyalty.demo.scenarios.common import open_session, pos_orders
+from odoo.addons.fidelite_loyalty.services import member_kpis, pos_settlement, settlement
 
 from .scenario_common import load_shop_chain, order_totals
 
@@ -122,6 +124,7 @@ class TestScenario2Wholesaler(ScenarioTags, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        member_kpis.rebuild(cls.env, deep=True)  # as on the demo, where an earlier scenario rebuilt the figures
         cls.club = wholesale.generate(cls.env, customers=10, orders=40)
 
     def _by_tier(self, name):
@@ -136,6 +139,13 @@ class TestScenario2Wholesaler(ScenarioTags, HttpCase):
             self.assertGreaterEqual(card.points, threshold, f"{card.partner_id.name} qualifies for its tier")
         self.assertTrue(self._by_tier("Or") or self._by_tier("Argent"), "the big accounts reach a tier")
         self.assertTrue(self._by_tier("Bronze"), "the small ones stay at the first tier")
+        # each customer's last visit is the date of their last order, not the day the demo was made
+        Kpi = self.env["fidelite.member.kpi"]
+        for partner in cards.partner_id:
+            orders = self.club["orders"].filtered(lambda o, p=partner: o.partner_id == p)
+            kpi = Kpi.search([("partner_id", "=", partner.id), ("company_id", "=", self.club["company"].id)])
+            expected = max(orders.mapped("date_order")).date() if orders else False
+            self.assertEqual(kpi.last_visit or False, expected, partner.name)
 
     def test_tier_perks_on_quotations(self):
         perks = {perk.description: perk for perk in self.club["perks"]}
@@ -182,6 +192,114 @@ class TestScenario2Wholesaler(ScenarioTags, HttpCase):
         self.assertIn(card.fidelite_tier_id.name, page.text)
 
 
+class TestScenario3TownCard(ScenarioTags, HttpCase):
+    """Albi's town-centre card: two tills on this Odoo, four partner merchants on the API, monthly statements."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.town = town_card.generate(cls.env, members=16, visits=3)
+        cls.merchants = {merchant.name: merchant for merchant in cls.town["merchants"]}
+
+    def api(self, merchant, method, path, body=None, idempotency_key=None):
+        """A merchant's till calling the partner API with its key."""
+        self.env.flush_all()  # the server's request reads the database, not this test's cache
+        headers = {"Authorization": f"Bearer {self.town['keys'][merchant]}"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        data = None
+        if body is not None:
+            data, headers["Content-Type"] = json.dumps(body), "application/json"
+        response = self.url_open(f"/fidelite/api/v1{path}", data=data, headers=headers, method=method)
+        return response.status_code, response.json()
+
+    def statement_html(self, statement):
+        report = "fidelite_loyalty.action_report_fidelite_settlement"
+        return self.env["ir.actions.report"]._render_qweb_html(report, statement.ids)[0].decode()
+
+    def test_generated_months_are_settled(self):
+        before, last = self.town["months"]
+        companies = self.town["company"] | self.town["stores"].company_id
+        self.assertEqual(set(companies.currency_id.mapped("name")), {"EUR"}, "French shops count in euros")
+        statements = self.town["statements"]
+        self.assertEqual(len(statements), 2 * len(self.merchants), "one statement per merchant and month")
+        for statement in statements:
+            moves = statement.move_ids
+            issued = sum(moves.filtered(lambda m: m.move_type == "earn").mapped("points"))
+            redeemed = -sum(moves.filtered(lambda m: m.move_type == "redeem").mapped("points"))
+            self.assertEqual((statement.points_issued, statement.points_redeemed), (issued, redeemed))
+            merchant = statement.merchant_id
+            expected = issued * merchant.issue_point_value - redeemed * merchant.redeem_point_value
+            self.assertAlmostEqual(statement.balance, expected, places=2, msg=statement.name)
+            self.assertEqual(statement.state, "confirmed" if statement.date_from == before else "draft")
+        self.assertTrue(sum(statements.mapped("points_redeemed")), "members spent vouchers at the partners")
+        self.assertTrue(all(card.points >= 0 for card in self.town["cards"]))
+        # the tills' tickets earned on the same cards, dated at the ticket, on no merchant's statement
+        till_moves = self.env["fidelite.points.move"].search([("pos_order_id", "in", self.town["orders"].ids)])
+        self.assertEqual(till_moves.outlet_id.pos_config_id, self.town["stores"])
+        self.assertFalse(till_moves.merchant_id)
+        self.assertTrue(all(before <= move.date.date() < last + relativedelta(months=1) for move in till_moves))
+        # the monthly job finds last month's statements already made
+        made = settlement.create_last_month(self.env)
+        self.assertEqual(made, statements.filtered(lambda statement: statement.date_from == last))
+
+    def test_one_card_at_two_partners_and_a_till_then_the_month_statements(self):
+        bookshop, cafe = self.merchants["Librairie des Cordeliers"], self.merchants["Café des Arcades"]
+        member = self.env["res.partner"].create({"name": "Maëlle Roux", "company_id": self.town["company"].id})
+        card = self.env["loyalty.card"].create(
+            {
+                "program_id": self.town["program"].id,
+                "partner_id": member.id,
+                "code": "CDV900001",
+                "fidelite_medium": "chip",
+                "fidelite_uid": "04A23B1C5D6E80",
+            }
+        )
+        # the bookshop's reader reads the chip: 126.40 euros of books earn 126 points
+        earn = {"card": "04A23B1C5D6E80", "amount": 126.40, "reference": "Ticket 1042"}
+        status, body = self.api(bookshop, "POST", "/earn", earn, "cordeliers-1042")
+        self.assertEqual(
+            (status, body["points"], body["balance"], body["program"]), (201, 126, 126, "Carte Cœur de Ville")
+        )
+        # its till lost the answer and sends again: the same answer, nothing more
+        self.assertEqual(self.api(bookshop, "POST", "/earn", earn, "cordeliers-1042"), (201, body))
+        # Boulangerie Soulié, a till of this Odoo in its own company: four boxes of navettes, 26 euros
+        shop = self.town["shops"][1]
+        navettes = next(item for item in shop["products"] if item[0].name == "Navettes albigeoises")
+        session = open_session(shop["env"], shop["store"])
+        order = pos_orders(shop["env"], session, [(member, fields.Datetime.now(), [(*navettes, 4)])])
+        pos_settlement.settle(order)
+        self.assertEqual(order.amount_total, 26.0)
+        # the café takes a 5 euro voucher: 100 points
+        burn = {"card": "CDV900001", "points": 100, "reference": "Bon d'achat"}
+        status, body = self.api(cafe, "POST", "/burn", burn, "arcades-0077")
+        self.assertEqual((status, body["points"], body["balance"]), (201, -100, 52))
+        status, body = self.api(cafe, "GET", "/cards/04A23B1C5D6E80")
+        self.assertEqual((status, body["balance"]), (200, 52))
+        self.assertNotIn("Maëlle", json.dumps(body), "a partner learns no personal data")
+        # the month's statements: 126 points x 0.04 owed by the bookshop, 100 x 0.05 owed to the café
+        today = fields.Date.today()
+        owed_by = settlement.create_statement(bookshop, today)
+        owed_to = settlement.create_statement(cafe, today)
+        self.assertEqual((owed_by.points_issued, owed_by.amount_issued, owed_by.balance), (126, 5.04, 5.04))
+        self.assertEqual((owed_to.points_redeemed, owed_to.amount_redeemed, owed_to.balance), (100, 5.0, -5.0))
+        html = self.statement_html(owed_by)
+        self.assertIn("SARL Librairie des Cordeliers", html)
+        self.assertIn("Balance you owe the programme", html)
+        self.assertIn("5.04", html)
+        html = self.statement_html(owed_to)
+        self.assertIn("Balance the programme owes you", html)
+        self.assertIn("5.00", html)
+        self.assertEqual(sorted(card.fidelite_move_ids.mapped("points")), [-100, 26, 126])
+        # the bakery's 26 points are on no statement: the figures per outlet show them
+        self.assertFalse((owed_by | owed_to).move_ids.filtered("pos_order_id"))
+        outlet = shop["outlet"]
+        rows = self.env["fidelite.outlet.report"]._read_group(
+            [("outlet_id", "=", outlet.id), ("date", "=", today)], [], ["points_issued:sum"]
+        )
+        self.assertEqual(rows[0][0], 26.0)
+
+
 class TestScenario4Bistro(ScenarioTags, TransactionCase):
     """A bistro filling its weekday lunches with a bonus rule: fill rate and average ticket before/after."""
 
@@ -189,6 +307,7 @@ class TestScenario4Bistro(ScenarioTags, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.bistro = restaurant.generate(cls.env, members=30, days=42, rule_days=21, capacity=24)
+        cls.relay = restaurant_chains.generate(cls.env, cls.bistro)
 
     def _services(self, after):
         start = self.bistro["rule_start"]
@@ -217,9 +336,24 @@ class TestScenario4Bistro(ScenarioTags, TransactionCase):
         row = after[0]
         self.assertAlmostEqual(row.fill_rate, 100.0 * row.ticket_count / 24, places=4)
 
-    def test_the_rule_triples_weekday_lunch_points_only(self):
-        from odoo.addons.fidelite_loyalty.demo.scenarios.common import open_session, pos_orders
+    def test_lunch_offer_relayed_by_email_to_consenting_members_only(self):
+        members = self.bistro["members"]
+        self.assertEqual(self.bistro["company"].currency_id.name, "EUR")
+        self.assertEqual(set(self.relay["segment"].member_ids.ids), set(members.ids), "the club's card holders")
+        chain = self.relay["chain"]
+        self.assertEqual(chain.state, "running")
+        consenting = members.filtered("fidelite_consent_email")
+        self.assertTrue(consenting and consenting != members, "some members accepted e-mails, others did not")
+        sent = chain.trace_ids.filtered(lambda t: t.state == "sent")
+        self.assertEqual(set(sent.partner_id.ids), set(consenting.ids), "every consenting member, nobody else")
+        self.assertEqual(set(sent.mapped("step_name")), {"E-mail : points triplés le midi"})
+        # what a member reads in the mail
+        mail = sent.filtered(lambda t: t.partner_id == consenting[0]).mail_mail_id.sudo()
+        self.assertEqual(mail.subject, "Le midi en semaine, vos points triplés au Bistrot des Halles")
+        self.assertIn(consenting[0].name, mail.body_html)
+        self.assertIn("de 12 h à 14 h", mail.body_html)
 
+    def test_the_rule_triples_weekday_lunch_points_only(self):
         member = self.bistro["members"][0]
         card = self.env["loyalty.card"].search([("partner_id", "=", member.id)])
         dish = self.env["product.product"].search([("name", "=", "Plat du jour")])
@@ -247,6 +381,7 @@ class TestScenario5CarDealer(ScenarioTags, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        member_kpis.rebuild(cls.env, deep=True)  # as on the demo, where an earlier scenario rebuilt the figures
         cls.garage = car_dealer.generate(cls.env, customers=24, days=30)
         cls.chains = {chain.name: chain for chain in cls.garage["chains"]}
 

@@ -19,7 +19,7 @@ from tests.scenario_common import load_shop_chain
 from tools.fidelite_dev import ADDONS
 
 from odoo.addons.fidelite_campaigns.demo.scenarios import car_dealer
-from odoo.addons.fidelite_loyalty.demo.scenarios import restaurant, retail
+from odoo.addons.fidelite_loyalty.demo.scenarios import restaurant, retail, town_card
 from odoo.addons.fidelite_loyalty.services import tiers
 
 IMAGES = Path(os.environ.get("FIDELITE_SCREENSHOTS") or Path(__file__).resolve().parents[1] / "images")
@@ -109,11 +109,25 @@ class TestGuideScreenshots(HttpCase):
 
     def test_chain_editor(self):
         garage = car_dealer.generate(self.env, customers=60, days=20)
-        chain = garage["chains"].filtered(lambda c: c.trigger == "last_visit" and c.step_ids.filtered("variant_name"))
+        chain = garage["chains"].filtered(
+            lambda c: c.trigger_ids.filtered(lambda t: t.kind == "last_visit") and c.step_ids.filtered("variant_name")
+        )
         company = garage["company"].id
         self._page(
             "chain_editor",
             f"/odoo/fidelite.chain/{chain.id}?cids={company}",
+            ".o_form_view .o_field_x2many_list .o_data_row",
+            cookies={"cids": str(company)},
+        )
+
+    def test_merchant_statement(self):
+        town = town_card.generate(self.env, members=40)
+        last_month = town["months"][-1]
+        statement = town["statements"].filtered(lambda s: s.date_from == last_month and s.points_redeemed)[:1]
+        company = town["company"].id
+        self._page(
+            "network_statement",
+            f"/odoo/fidelite.settlement/{statement.id}?cids={company}",
             ".o_form_view .o_field_x2many_list .o_data_row",
             cookies={"cids": str(company)},
         )

@@ -117,3 +117,33 @@ def test_i18n_keeps_translations_odoo_exports_empty(tmp_path):
     text = catalogue.read_text(encoding="utf-8")
     assert 'msgstr "Carte perdue"' in text
     assert '"Language: fr\\n"' in text
+
+
+def test_demo_data_that_fails_to_load_fails_the_install(tmp_path, monkeypatch):
+    """Odoo only warns when a module's demo data fails and installs it without: make demo must stop."""
+    from types import SimpleNamespace
+
+    from tools.fidelite_dev import odoo_run
+
+    log = tmp_path / "demo-install.log"
+
+    def fake_odoo(_inst, _conf, _args, logfile=None, check=True):
+        Path(logfile).write_text(
+            "2026-11-24 17:00:00,000 1 INFO fidelite_demo odoo.modules.loading: Module fidelite_loyalty: loading demo\n"
+            "2026-11-24 17:00:01,000 1 WARNING fidelite_demo odoo.modules.loading: "
+            "Module fidelite_loyalty demo data failed to install, installed without demo data\n"
+            "Traceback (most recent call last):\n"
+            "ValueError: the town card's program is missing\n"
+            "2026-11-24 17:00:02,000 1 INFO fidelite_demo odoo.modules.loading: 40 modules loaded\n"
+        )
+        return SimpleNamespace(returncode=0)
+
+    monkeypatch.setattr(odoo_run, "run_odoo", fake_odoo)
+    with pytest.raises(ToolError) as err:
+        odoo_run.install(None, tmp_path / "odoo.conf", "fidelite_demo", demo=True, logfile=log)
+    message = str(err.value)
+    assert "demo data of fidelite_loyalty failed to load" in message
+    assert "ValueError: the town card's program is missing" in message
+    assert "40 modules loaded" not in message
+    # an update does not load demo data: the same log line is not looked for
+    odoo_run.install(None, tmp_path / "odoo.conf", "fidelite_demo", update=True, logfile=log)

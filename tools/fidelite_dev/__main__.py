@@ -71,9 +71,22 @@ def cmd_demo(args):
         )
         exists = _database_exists(settings, DEMO_DB)
         print(f"fidelite: {'updating' if exists else 'creating'} database {DEMO_DB} ...", flush=True)
-        install(
-            inst, conf, DEMO_DB, ADDONS, demo=not exists, update=exists, logfile=DATA / "demo-install.log", lang="fr_FR"
-        )
+        try:
+            install(
+                inst,
+                conf,
+                DEMO_DB,
+                ADDONS,
+                demo=not exists,
+                update=exists,
+                logfile=DATA / "demo-install.log",
+                lang="fr_FR",
+            )
+        except ToolError:
+            if not exists:  # a half-made demo would be "updated" next time and never get its data
+                _drop_database(settings, DEMO_DB)
+                print(f"fidelite: {DEMO_DB} was not kept; fix the error and run 'make demo' again", flush=True)
+            raise
         print(
             f"fidelite: Odoo is starting on http://127.0.0.1:{args.port}/odoo  (login: admin, password: admin)",
             flush=True,

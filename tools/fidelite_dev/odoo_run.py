@@ -61,6 +61,24 @@ def run_odoo(inst, conf, args, logfile=None, check=True):
     return proc
 
 
+DEMO_FAILURE_RE = re.compile(r"Module (\S+) demo data failed to install")
+
+
+def demo_failures(logfile):
+    """[(module, [log lines with the traceback])] of the modules whose demo data Odoo could not load."""
+    failures, current = [], None
+    for line in Path(logfile).read_text(errors="replace").splitlines():
+        match = DEMO_FAILURE_RE.search(line)
+        if match:
+            current = [line]
+            failures.append((match.group(1), current))
+        elif current is not None and not re.match(r"^\d{4}-\d\d-\d\d ", line):
+            current.append(line)
+        else:
+            current = None
+    return failures
+
+
 def error_lines(logfile):
     """ERROR and CRITICAL lines of an Odoo log, with their traceback lines."""
     lines, keep = [], False
@@ -87,3 +105,9 @@ def install(inst, conf, dbname, addons=ADDONS, demo=False, update=False, logfile
     if proc.returncode or errors:
         shown = "\n".join(errors[:60]) or Path(logfile).read_text(errors="replace")[-3000:]
         raise ToolError(f"installing {', '.join(addons)} in {dbname} failed:\n{shown}")
+    failures = demo_failures(logfile) if demo and logfile else []
+    if failures:
+        # Odoo only warns and installs the module without its demo data: a demo without its data is a failure
+        modules = ", ".join(dict.fromkeys(module for module, _lines in failures))
+        shown = "\n".join(line for _module, lines in failures for line in lines[-40:])
+        raise ToolError(f"the demo data of {modules} failed to load in {dbname} (log: {logfile}):\n{shown}")

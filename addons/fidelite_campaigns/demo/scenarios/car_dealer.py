@@ -51,7 +51,9 @@ def generate(env, customers=300, days=60, seed=5, today=None):
     services = _services(env, company)
     people = make_members(env, fake, company, "bordeaux", customers)
     visits = _visits(env, fake, company, people, services, today)
-    member_kpis.rebuild(env, as_of=today)
+    # confirmed today, then dated back: the figures are rebuilt from the orders (deep), not from
+    # the day-by-day facts their confirmation recorded today
+    member_kpis.rebuild(env, as_of=today, deep=True)
     chains = _chains(env, company)
     chains.action_start()
     start = today - timedelta(days=days)
@@ -62,7 +64,7 @@ def generate(env, customers=300, days=60, seed=5, today=None):
         scheduler.run(env, chains=chains, now=datetime.combine(day, time(17, 0)))
         comebacks |= _outcomes(env, fake, chains, services, day, today)
     # the orders were confirmed today: their figures are rebuilt at their own dates
-    member_kpis.rebuild(env, as_of=today)
+    member_kpis.rebuild(env, as_of=today, deep=True)
     chains.action_update_results()
     return {"company": company, "customers": people, "visits": visits | comebacks, "chains": chains}
 

@@ -52,6 +52,11 @@ CITIES = {
         ("Toulouse", "31000", 40), ("Blagnac", "31700", 8), ("Colomiers", "31770", 8), ("Tournefeuille", "31170", 6),
         ("Balma", "31130", 5), ("L'Union", "31240", 4), ("Muret", "31600", 4), ("Castanet-Tolosan", "31320", 3),
     ],
+    "albi": [
+        ("Albi", "81000", 45), ("Saint-Juéry", "81160", 8), ("Lescure-d'Albigeois", "81380", 6),
+        ("Marssac-sur-Tarn", "81150", 4), ("Le Séquestre", "81990", 4), ("Puygouzon", "81990", 4),
+        ("Gaillac", "81600", 5), ("Carmaux", "81400", 4), ("Arthès", "81160", 3),
+    ],
     "bordeaux": [
         ("Bordeaux", "33000", 35), ("Mérignac", "33700", 12), ("Pessac", "33600", 10), ("Talence", "33400", 8),
         ("Bègles", "33130", 5), ("Le Bouscat", "33110", 5), ("Lormont", "33310", 4), ("Cenon", "33150", 4),
@@ -177,14 +182,23 @@ def make_company(env, name, city, zip_code, street, email, phone):
     return company
 
 
-def ensure_chart(env, company):
-    """A chart of accounts, which the tills' sessions and the sales need, when the company has none."""
+def ensure_euro(env, company):
+    """French shops count in euros: ``company`` is switched to the euro while nothing is booked in it.
+
+    Returns whether the company is in euros (a company with journal items keeps its currency).
+    """
     euro = env.ref("base.EUR")
     euro.active = True
-    if company.currency_id != euro and not env["account.move.line"].search_count(
+    if company.currency_id != euro and not env["account.move.line"].sudo().search_count(
         [("company_id", "=", company.id)], limit=1
     ):
-        company.currency_id = euro  # French shops; allowed while nothing is booked
+        company.currency_id = euro
+    return company.currency_id == euro
+
+
+def ensure_chart(env, company):
+    """A chart of accounts, which the tills' sessions and the sales need, when the company has none."""
+    ensure_euro(env, company)
     if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
         # a product taxed in a company gets the new company's default tax: gift card programs whose
         # product already carries one sell single-purpose vouchers (the rule of the install hook)
@@ -195,6 +209,8 @@ def ensure_chart(env, company):
             ):
                 program.fidelite_voucher_kind = gift_cards.SINGLE_PURPOSE
         env["account.chart.template"].with_company(company).try_loading("generic_coa", company, install_demo=False)
+        # the generic chart sets the company in dollars: nothing is booked yet, back to euros
+        ensure_euro(env, company)
 
 
 def sale_tax(env, company, rate):

@@ -132,7 +132,9 @@ def generate(env, customers=40, orders=320, seed=2, today=None):
     cards = env["loyalty.card"].search([("program_id", "=", program.id)])
     for card in cards:
         tiers.review(card, today)
-    member_kpis.rebuild(env, as_of=today)
+    # confirmed today, then dated back: the figures are rebuilt from the orders (deep), not from
+    # the day-by-day facts their confirmation recorded today
+    member_kpis.rebuild(env, as_of=today, deep=True)
     return {
         "company": company,
         "program": program,
