@@ -7,14 +7,25 @@ on the loyal customers' segment, run once: the SMS cap (3 a year) and the consen
 receives it.
 """
 
+from datetime import datetime, time, timedelta
+
 from odoo import Command, fields
 
 from ...services import scheduler
 
 
+def _this_morning():
+    """9:00 UTC on the latest day that is not a Sunday: outside the SMS quiet hours and days,
+    whatever the time the demo is generated at (otherwise the operation waits for the morning)."""
+    day = fields.Date.today()
+    while day.weekday() == 6:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(9, 0))
+
+
 def generate(env, now=None):
     env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True))
-    now = now or fields.Datetime.now()
+    now = now or _this_morning()
     Segment = env["fidelite.segment"]
     newsletter_segment = Segment.search([("name", "=", "Lettre d'information mensuelle")], limit=1)
     sms_segment = Segment.search([("name", "=", "Opération SMS — clients fidèles des Comptoirs")], limit=1)
