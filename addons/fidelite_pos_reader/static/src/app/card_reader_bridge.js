@@ -60,14 +60,15 @@ patch(PosStore.prototype, {
         if (message.type !== "card" || (message.age_ms || 0) > MAX_EVENT_AGE_MS) {
             return;
         }
-        if (this.session.state !== "opened") {
-            // the register is being opened: apply the read once it is, if still fresh
+        if (!this.fideliteTillReady()) {
+            // the register is being opened or the till is locked: apply the read once the
+            // cashier is on the register, if still fresh
             const received = Date.now() - (message.age_ms || 0);
             const retry = () => {
                 if (Date.now() - received > MAX_EVENT_AGE_MS) {
                     return;
                 }
-                if (this.session.state !== "opened") {
+                if (!this.fideliteTillReady()) {
                     setTimeout(retry, 300);
                     return;
                 }
@@ -81,6 +82,13 @@ patch(PosStore.prototype, {
             return;
         }
         await this.fideliteIdentify(String(message.identifier), message.medium || "contactless");
+    },
+    /** Whether a read may be shown: the register open and a cashier on it (not the lock screens). */
+    fideliteTillReady() {
+        return (
+            this.session.state === "opened" &&
+            !["LoginScreen", "SaverScreen"].includes(this.router.state.current)
+        );
     },
     /** Look the card up on the server, select its member and show the member panel. */
     async fideliteIdentify(identifier, medium) {
