@@ -271,6 +271,38 @@ def make_products(env, company, catalogue):
     return products
 
 
+def points_program(env, name, company, voucher=None, **values):
+    """A loyalty program of ``company``: 1 point per euro, shown in the portal, and with
+    ``voucher = (points, euros, description)`` a discount on the order for that many points."""
+    if voucher:
+        points, euros, description = voucher
+        values["reward_ids"] = [
+            Command.create(
+                {
+                    "reward_type": "discount",
+                    "discount_mode": "per_order",
+                    "discount": euros,
+                    "discount_applicability": "order",
+                    "required_points": points,
+                    "description": description,
+                }
+            )
+        ]
+    return env["loyalty.program"].create(
+        {
+            "name": name,
+            "company_id": company.id,
+            "program_type": "loyalty",
+            "trigger": "auto",
+            "applies_on": "both",
+            "portal_visible": True,
+            "portal_point_name": "points",
+            "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
+            **values,
+        }
+    )
+
+
 def make_store(env, company, name):
     """A point of sale with its cash journal and payment methods, and an opened session."""
     PosConfig = env["pos.config"].with_company(company)

@@ -20,6 +20,7 @@ from .common import (
     make_products,
     make_store,
     open_session,
+    points_program,
     pos_orders,
     quiet,
 )
@@ -69,31 +70,13 @@ def generate(env, members=150, days=90, rule_days=45, capacity=24, seed=4, today
     mains = [p for p in products if p[0].categ_id.name == "Plats"]
     extras = [p for p in products if p[0].categ_id.name != "Plats"]
     rule_start = today - timedelta(days=rule_days)
-    program = env["loyalty.program"].create(
-        {
-            "name": "Club du Bistrot",
-            "company_id": company.id,
-            "program_type": "loyalty",
-            "trigger": "auto",
-            "applies_on": "both",
-            "portal_visible": True,
-            "portal_point_name": "points",
-            "pos_ok": True,
-            "pos_config_ids": [Command.set(store.ids)],
-            "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-            "reward_ids": [
-                Command.create(
-                    {
-                        "reward_type": "discount",
-                        "discount_mode": "per_order",
-                        "discount": 10,
-                        "discount_applicability": "order",
-                        "required_points": 150,
-                        "description": "10 € sur l'addition",
-                    }
-                )
-            ],
-        }
+    program = points_program(
+        env,
+        "Club du Bistrot",
+        company,
+        voucher=(150, 10, "10 € sur l'addition"),
+        pos_ok=True,
+        pos_config_ids=[Command.set(store.ids)],
     )
     rule = env["fidelite.rule"].create(
         {

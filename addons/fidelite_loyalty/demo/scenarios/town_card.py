@@ -29,6 +29,7 @@ from .common import (
     make_products,
     make_store,
     open_session,
+    points_program,
     pos_orders,
     quiet,
 )
@@ -137,34 +138,16 @@ def generate(env, members=150, visits=4, seed=3, today=None):
 
 
 def _program(env, association, shop_companies):
-    return env["loyalty.program"].create(
-        {
-            "name": "Carte Cœur de Ville",
-            "company_id": association.id,
-            "fidelite_company_ids": [Command.set([company.id for company in shop_companies])],
-            "program_type": "loyalty",
-            "trigger": "auto",
-            "applies_on": "both",
-            "portal_visible": True,
-            "portal_point_name": "points",
-            "pos_ok": True,
-            "fidelite_point_value": 0.05,
-            "fidelite_cost_rule": "split",
-            "fidelite_cost_redeemed_share": 50,
-            "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-            "reward_ids": [
-                Command.create(
-                    {
-                        "reward_type": "discount",
-                        "discount_mode": "per_order",
-                        "discount": 5,
-                        "discount_applicability": "order",
-                        "required_points": VOUCHER_POINTS,
-                        "description": "Bon d'achat Cœur de Ville de 5 €",
-                    }
-                )
-            ],
-        }
+    return points_program(
+        env,
+        "Carte Cœur de Ville",
+        association,
+        voucher=(VOUCHER_POINTS, 5, "Bon d'achat Cœur de Ville de 5 €"),
+        fidelite_company_ids=[Command.set([company.id for company in shop_companies])],
+        pos_ok=True,
+        fidelite_point_value=0.05,
+        fidelite_cost_rule="split",
+        fidelite_cost_redeemed_share=50,
     )
 
 

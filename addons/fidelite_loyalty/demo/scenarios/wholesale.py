@@ -12,7 +12,7 @@ from datetime import timedelta
 from odoo import Command, fields
 
 from ...services import member_kpis, tiers
-from .common import Fake, ensure_chart, french, make_company, make_products, quiet
+from .common import Fake, ensure_chart, french, make_company, make_products, points_program, quiet
 
 CATALOGUE = [
     ("Câblage", [
@@ -54,22 +54,15 @@ def generate(env, customers=40, orders=320, seed=2, today=None):
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
     ensure_chart(env, company)
     products = make_products(env, company, CATALOGUE)
-    program = env["loyalty.program"].create(
-        {
-            "name": "Club Pro Élec",
-            "company_id": company.id,
-            "program_type": "loyalty",
-            "trigger": "auto",
-            "applies_on": "both",
-            "portal_visible": True,
-            "portal_point_name": "points",
-            "pos_ok": False,
-            "sale_ok": True,
-            "fidelite_tier_basis": "points",
-            "fidelite_tier_window_months": 12,
-            "fidelite_tier_grace_months": 0,
-            "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-        }
+    program = points_program(
+        env,
+        "Club Pro Élec",
+        company,
+        pos_ok=False,
+        sale_ok=True,
+        fidelite_tier_basis="points",
+        fidelite_tier_window_months=12,
+        fidelite_tier_grace_months=0,
     )
     bronze, argent, gold = env["fidelite.tier"].create(
         [
