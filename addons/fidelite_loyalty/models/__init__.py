@@ -21,6 +21,7 @@ from . import fidelite_tier
 from . import fidelite_tier_history
 from . import fidelite_weekday
 from . import loyalty_card
+from . import loyalty_mail
 from . import loyalty_program
 from . import loyalty_reward
 from . import loyalty_rule

@@ -11,14 +11,17 @@ class FideliteApiRequest(models.Model):
     _description = "Partner API call"
     _order = "id desc"
 
-    merchant_id = fields.Many2one("fidelite.partner.merchant", required=True, index=True, ondelete="cascade")
+    # No index of its own: the unique (merchant, key) index below serves the merchant's searches
+    merchant_id = fields.Many2one("fidelite.partner.merchant", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="merchant_id.company_id", store=True)
     idempotency_key = fields.Char(string="Idempotency key", required=True, readonly=True)
     operation = fields.Selection([("earn", "Earn"), ("burn", "Burn")], required=True, readonly=True)
     request_hash = fields.Char(required=True, readonly=True)
     status_code = fields.Integer(readonly=True)
     response = fields.Text(readonly=True)
-    move_id = fields.Many2one("fidelite.points.move", readonly=True, index="btree_not_null", ondelete="set null")
+    # Set with the answer, in the row the call inserted first: unindexed, that update stays in
+    # place (movements are never deleted, nothing looks requests up by movement)
+    move_id = fields.Many2one("fidelite.points.move", readonly=True, ondelete="set null")
 
     _key_unique = models.Constraint(
         "UNIQUE(merchant_id, idempotency_key)", "This idempotency key was already used by the merchant."

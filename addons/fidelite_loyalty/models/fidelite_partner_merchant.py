@@ -4,6 +4,10 @@ from odoo.exceptions import ValidationError
 from ..services import partner_api
 
 
+# What the partner API caches of a merchant with its keys
+API_CACHED_FIELDS = {"active", "company_id", "name", "program_id", "points_per_unit", "outlet_id"}
+
+
 class FidelitePartnerMerchant(models.Model):
     """A merchant outside our Odoo (a shop of a town-centre association, a partner brand) whose
     till earns and burns points on members' cards through the partner API.
@@ -84,10 +88,17 @@ class FidelitePartnerMerchant(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if vals.keys() & API_CACHED_FIELDS:
+            self.env.registry.clear_cache()  # the API's cached keys (fidelite.partner.merchant.key)
         if "name" in vals or "active" in vals:
             for merchant in self:
                 outlet = merchant.with_context(active_test=False).outlet_id.sudo()
                 outlet.write({"name": merchant.name, "active": merchant.active})
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # the API's cached keys of these merchants
         return result
 
     def _compute_settlement_count(self):

@@ -1,11 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class FidelitePartnerMerchantKey(models.Model):
     """An API key of a partner merchant: only its hash is stored, the secret is shown once.
 
-    A key is ``fid_<prefix>_<secret>``; the prefix (not secret) finds the row through an index,
-    the SHA-256 of the whole key is compared in constant time. Keys are 256-bit random values,
+    A key is ``fid_<prefix>_<secret>``; the prefix (not secret) finds the row, the SHA-256 of
+    the whole key is compared in constant time. Keys are 256-bit random values,
     so a fast hash is as safe as a slow one and keeps every call cheap.
     """
 
@@ -25,5 +25,56 @@ class FidelitePartnerMerchantKey(models.Model):
 
     _prefix_unique = models.Constraint("UNIQUE(prefix)", "Two API keys cannot share a prefix.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        keys = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return keys
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # a revoked key, a scope taken away: at once, in every worker
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     def action_revoke(self):
         self.active = False
+
+    @api.model
+    @tools.ormcache("prefix")
+    def _fidelite_credentials(self, prefix):
+        """(hash, scopes, merchant id, company id, merchant's values) of the active key
+        ``prefix`` of an active merchant, or None.
+
+        Every API call asks: cached, and cleared whenever a key or a merchant changes. The
+        merchant's values are what a call reads of it (name, company, program, rate, outlet).
+        """
+        self.flush_model()
+        self.env["fidelite.partner.merchant"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id, m.company_id,
+                   m.name, m.program_id, m.points_per_unit, m.outlet_id
+              FROM fidelite_partner_merchant_key k
+              JOIN fidelite_partner_merchant m ON m.id = k.merchant_id
+             WHERE k.prefix = %s AND k.active AND m.active
+            """,
+            [prefix],
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        key_hash, lookup, earn, burn, merchant_id, company_id, name, program_id, points_per_unit, outlet_id = row
+        scopes = frozenset(scope for scope, allowed in (("lookup", lookup), ("earn", earn), ("burn", burn)) if allowed)
+        merchant = (
+            ("name", name),
+            ("company_id", company_id),
+            ("program_id", program_id),
+            ("points_per_unit", points_per_unit),
+            ("outlet_id", outlet_id),
+        )
+        return key_hash, scopes, merchant_id, company_id, merchant

@@ -2,8 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..services.ledger import LEDGER_CONTEXT
-
 MOVE_TYPES = [
     ("earn", "Earned"),
     ("redeem", "Redeemed"),
@@ -31,12 +29,14 @@ class FidelitePointsMove(models.Model):
     _rec_names_search = ["card_id", "partner_id", "reason", "idempotency_key"]
 
     card_id = fields.Many2one("loyalty.card", string="Card", required=True, index=True, ondelete="restrict")
-    program_id = fields.Many2one("loyalty.program", string="Program", required=True, index=True, ondelete="restrict")
+    # Company, program and type are never searched alone (a few values each): no index, which
+    # every movement would have to update
+    program_id = fields.Many2one("loyalty.program", string="Program", required=True, ondelete="restrict")
     partner_id = fields.Many2one("res.partner", string="Member", index=True, ondelete="set null")
-    company_id = fields.Many2one("res.company", string="Company", required=True, index=True)
+    company_id = fields.Many2one("res.company", string="Company", required=True)
     points = fields.Float(required=True, digits=(16, 2))
     balance_after = fields.Float(string="Balance after", digits=(16, 2), readonly=True)
-    move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, index=True)
+    move_type = fields.Selection(MOVE_TYPES, string="Type", required=True)
     date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
     origin = fields.Selection(ORIGINS, required=True, default="system")
     pos_order_id = fields.Many2one("pos.order", string="POS order", index="btree_not_null", ondelete="set null")
@@ -95,10 +95,9 @@ class FidelitePointsMove(models.Model):
             move.display_name = f"{move.card_id.code} · {types.get(move.move_type)} {move.points:+g}"
 
     @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.context.get(LEDGER_CONTEXT):
-            raise UserError(self.env._("Points movements are posted by Fidélité's ledger only: use Adjust points."))
-        return super().create(vals_list)
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        # The ledger inserts movements itself, with the card's new balance (services/ledger_rows.py)
+        raise UserError(self.env._("Points movements are posted by Fidélité's ledger only: use Adjust points."))
 
     def write(self, vals):
         if vals:
@@ -108,12 +107,6 @@ class FidelitePointsMove(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("A points movement cannot be deleted: post a reversal with a reason instead."))
-
-    def _fidelite_default_description(self):
-        self.ensure_one()
-        if self.pos_order_id:
-            return self.env._("Onsite %s", self.pos_order_id.display_name)
-        return dict(self._fields["move_type"]._description_selection(self.env))[self.move_type]
 
     def action_fidelite_reverse(self):
         """Open the adjustment wizard to reverse this movement."""

@@ -1,7 +1,7 @@
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..services import gift_cards, network, rules
@@ -246,6 +246,17 @@ class LoyaltyProgram(models.Model):
         if self.fidelite_expiry_policy == "end_of_next_year":
             return earned_on.replace(year=earned_on.year + 2, month=1, day=1)
         return False
+
+    @api.model
+    @tools.ormcache("program_id")
+    def _fidelite_has_points_reach_mail(self, program_id):
+        """Whether the program sends one of Odoo's "when reaching N points" mails.
+
+        The ledger asks on every credit: cached, and cleared when a program's mails change
+        (``loyalty.mail``).
+        """
+        program = self.sudo().with_context(active_test=True).browse(program_id)
+        return any(mail.trigger == "points_reach" for mail in program.communication_plan_ids)
 
     @api.model
     def fidelite_pos_bonus_preview(self, program_ids, partner_id, product_ids, amount_incl, amount_excl):

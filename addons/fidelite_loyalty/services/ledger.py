@@ -1,9 +1,10 @@
 """The points ledger: the only way a loyalty card's balance changes.
 
 Every change is one append-only ``fidelite.points.move``; ``loyalty.card.points`` is kept
-equal to the sum of the card's moves. Posting locks the card row first, so moves on one card
-from several tills are applied one after the other, then checks the idempotency key, so an
-operation replayed (POS re-sync, retried RPC, cron re-run) is applied once.
+equal to the sum of the card's moves. Posting locks the card row, so moves on one card from
+several tills are applied one after the other, and records the move unless its idempotency key
+was posted already, so an operation replayed (POS re-sync, retried RPC, cron re-run) is applied
+once; ``ledger_rows`` does both, and writes the rows, in one statement.
 
 Lots: every credit is a lot that may expire (``expiry_date``); debits consume the lots that
 expire first (oldest first under one policy), so a lot's remainder is computed, never stored.
@@ -13,9 +14,9 @@ from collections import namedtuple
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero, float_round
+from odoo.tools import float_is_zero, float_round
 
-from . import network
+from . import ledger_rows, network
 
 LEDGER_CONTEXT = "fidelite_ledger_post"
 PRECISION = 2
@@ -31,15 +32,20 @@ def _round(points):
 
 
 def lock_cards(cards):
-    """Lock the cards' rows until the end of the transaction (in id order: no deadlock)."""
+    """Lock the cards' rows until the end of the transaction (in id order: no deadlock).
+
+    Return their balances as locked, by card id. The cached balances are dropped: a value read
+    before the lock (in an earlier transaction of the same cursor, say) may be outdated.
+    """
     if not cards:
-        return
+        return {}
     cards.flush_recordset(["points"])
     cards.env.cr.execute(
-        "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(cards.ids))]
+        "SELECT id, points FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(cards.ids))]
     )
+    balances = dict(cards.env.cr.fetchall())
     cards.invalidate_recordset(["points"])
-    cards.fetch(["points"])  # the balance as locked, and only it (not the rest of the row again)
+    return balances
 
 
 def find_move(env, key):
@@ -55,35 +61,61 @@ def expiry_date_for(program, when):
 
 def _may_reach_milestone(card, points):
     """Whether this credit may trigger one of Odoo's "when reaching N points" mails."""
-    return points > 0 and any(mail.trigger == "points_reach" for mail in card.program_id.communication_plan_ids)
+    return points > 0 and card.env["loyalty.program"]._fidelite_has_points_reach_mail(card.program_id.id)
 
 
-def post(card, points, move_type, *, key=None, new_key=False, origin="system", reason=None, history=True, **values):
+def post(card, points, move_type, *, key=None, origin="system", reason=None, history=True, **values):
     """Post one movement of ``points`` (signed) on ``card``; return the move.
 
     ``key`` makes the call idempotent: posting again with the same key returns the first move
     and changes nothing. Extra ``values`` are stored on the move (``pos_order_id``, ``store_id``,
     ``expiry_date``, ``reversed_move_id``, ``lot_move_id``, ``date``...). With ``history`` a
     ``loyalty.history`` line is written too, so Odoo's history of the card follows its balance.
-    ``new_key`` tells that the caller already made sure ``key`` was never posted (the partner
-    API holds its own unique request row for it); the key's unique index still guards.
     """
     card.ensure_one()
     env = card.env
-    existing = find_move(env, key) if not new_key else env["fidelite.points.move"]
-    if existing:  # replayed: nothing to lock nor to change
-        return existing
-    # A transaction that posted the same key meanwhile updated the card: taking the lock then
-    # fails with a serialization error and the caller retries (Odoo's RPC layer does), and
-    # finds the key; the key's unique index is the last guard.
-    lock_cards(card)
     points = _round(points)
     if float_is_zero(points, precision_digits=PRECISION):
         return env["fidelite.points.move"]
     card = card.sudo()
-    balance = card.points
-    new_balance = _round(balance + points)
-    if points < 0 and move_type not in MAY_GO_NEGATIVE and float_compare(new_balance, 0, PRECISION) < 0:
+    now = values.pop("date", None) or fields.Datetime.now()
+    network.move_values(env, values)
+    if points > 0 and "expiry_date" not in values and move_type != "transfer_in":
+        values["expiry_date"] = expiry_date_for(card.program_id, now)
+    move_values = {
+        "card_id": card.id,
+        "program_id": card.program_id.id,
+        "partner_id": card.partner_id.id,
+        "company_id": (card.company_id or env.company).id,
+        "points": points,
+        "move_type": move_type,
+        "origin": origin,
+        "reason": reason,
+        "idempotency_key": key or False,
+        "date": now,
+        "user_id": env.uid,
+        **values,
+    }
+    history_values = None
+    if history:  # Odoo's history of the card follows its balance
+        order = env["pos.order"].browse(values.get("pos_order_id"))
+        history_values = {
+            "card_id": card.id,
+            "description": reason or _default_description(env, move_type, order),
+            "issued": points if points > 0 else 0.0,
+            "used": -points if points < 0 else 0.0,
+            "order_model": order._name if order else False,
+            "order_id": order.id if order else False,
+        }
+    # One statement locks the card, checks the balance and writes the rows, unless the key was
+    # posted already (its unique index decides, see ledger_rows)
+    move = ledger_rows.write(card, move_values, history_values, may_go_negative=move_type in MAY_GO_NEGATIVE)
+    if not move:
+        existing = find_move(env, key)
+        if existing:  # replayed: the first move, nothing changed
+            return existing
+        card.invalidate_recordset(["points"])
+        balance = card.points
         raise UserError(
             env._(
                 "Not enough points on card %(card)s: the balance is %(balance)s, %(needed)s are needed.",
@@ -92,55 +124,15 @@ def post(card, points, move_type, *, key=None, new_key=False, origin="system", r
                 needed=card._format_points(-points),
             )
         )
-    now = values.pop("date", None) or fields.Datetime.now()
-    network.move_values(env, values)
-    if points > 0 and "expiry_date" not in values and move_type != "transfer_in":
-        values["expiry_date"] = expiry_date_for(card.program_id, now)
-    move = (
-        env["fidelite.points.move"]
-        .sudo()
-        .with_context(**{LEDGER_CONTEXT: True})
-        .create(
-            {
-                "card_id": card.id,
-                "program_id": card.program_id.id,
-                "partner_id": card.partner_id.id,
-                "company_id": (card.company_id or env.company).id,
-                "points": points,
-                "balance_after": new_balance,
-                "move_type": move_type,
-                "origin": origin,
-                "reason": reason,
-                "idempotency_key": key or False,
-                "date": now,
-                "user_id": env.uid,
-                **values,
-            }
-        )
-    )
-    card_values = {"points": new_balance}
-    expiry = move.expiry_date if points > 0 else False
-    if expiry and (not card.fidelite_next_expiry or expiry < card.fidelite_next_expiry):
-        card_values["fidelite_next_expiry"] = expiry
-    # The move and the loyalty.history line below are the card's record of this change: no
-    # chatter tracking message on top of them for every purchase (as sale_loyalty does).
-    context = {LEDGER_CONTEXT: True, "tracking_disable": True}
-    if not _may_reach_milestone(card, points):
-        context["loyalty_no_mail"] = True  # Odoo would look the holder up for no mail to send
-    card.with_context(**context).write(card_values)
-    if history:
-        order = move.pos_order_id
-        env["loyalty.history"].sudo().create(
-            {
-                "card_id": card.id,
-                "description": reason or move._fidelite_default_description(),
-                "issued": points if points > 0 else 0.0,
-                "used": -points if points < 0 else 0.0,
-                "order_model": order._name if order else False,
-                "order_id": order.id if order else False,
-            }
-        )
+    if _may_reach_milestone(card, points):  # what Odoo's write of the balance would send
+        card._send_points_reach_communication({card: {"old": _round(card.points - points), "new": card.points}})
     return move
+
+
+def _default_description(env, move_type, order):
+    if order:
+        return env._("Onsite %s", order.display_name)
+    return dict(env["fidelite.points.move"]._fields["move_type"]._description_selection(env))[move_type]
 
 
 def reverse(move, reason, *, key=None, points=None, origin="manual", **values):

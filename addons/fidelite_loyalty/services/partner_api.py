@@ -32,9 +32,9 @@ MIN_POINTS = 0.01
 MAX_TEXT = 200
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 IDENTIFIER_RE = re.compile(r"[A-Za-z0-9:-]{1,64}")
-# What a call reads of the merchant, the card and its program: fetched once each, narrowly (the
-# API's hot path; a first access to any other field would read the whole row)
-MERCHANT_FIELDS = ["name", "company_id", "program_id", "points_per_unit", "outlet_id"]
+# What a call reads of the card and its program: fetched once each, narrowly (the API's hot
+# path; a first access to any other field would read the whole row). The merchant's name,
+# company, program, rate and outlet come with its key (fidelite.partner.merchant.key).
 CARD_FIELDS = [
     "code", "active", "points", "program_id", "partner_id", "company_id",
     "fidelite_state", "fidelite_tier_id", "fidelite_next_expiry",
@@ -86,22 +86,14 @@ def authenticate(env, authorization, scope):
     parts = secret.split("_", 2)  # the secret part may hold "_" too
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise ApiError(401, "unauthenticated", "This API key is not valid.")
-    env.cr.execute(
-        """
-        SELECT k.id, k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id, m.company_id
-          FROM fidelite_partner_merchant_key k
-          JOIN fidelite_partner_merchant m ON m.id = k.merchant_id
-         WHERE k.prefix = %s AND k.active AND m.active
-        """,
-        [parts[1]],
-    )
-    row = env.cr.dictfetchone()
-    if not row or not hmac.compare_digest(row["key_hash"], _hash(secret)):
+    credentials = env["fidelite.partner.merchant.key"]._fidelite_credentials(parts[1])
+    if not credentials or not hmac.compare_digest(credentials[0], _hash(secret)):
         raise ApiError(401, "unauthenticated", "This API key is not valid.")
-    if not row[f"scope_{scope}"]:
+    _key_hash, scopes, merchant_id, company_id, merchant_values = credentials
+    if scope not in scopes:
         raise ApiError(403, "forbidden", f"This API key may not {scope}.")
-    merchant = env["fidelite.partner.merchant"].sudo().browse(row["merchant_id"]).with_company(row["company_id"])
-    merchant.fetch(MERCHANT_FIELDS)
+    merchant = env["fidelite.partner.merchant"].sudo().browse(merchant_id).with_company(company_id)
+    merchant._update_cache(dict(merchant_values), validate=False)  # read with the key, cached with it
     return merchant
 
 
@@ -219,23 +211,13 @@ def call(merchant, operation, idempotency_key, payload):
         json.dumps([operation, values], sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
     env.cr.execute(
-        """
-        INSERT INTO fidelite_api_request (merchant_id, company_id, idempotency_key, operation, request_hash,
-                                          create_uid, create_date, write_uid, write_date)
-        VALUES (%s, %s, %s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
-        ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
-        RETURNING id
-        """,
-        [merchant.id, merchant.company_id.id, key, operation, request_hash, env.uid, env.uid],
+        "SELECT request_hash, status_code, response FROM fidelite_api_request"
+        " WHERE merchant_id = %s AND idempotency_key = %s",
+        [merchant.id, key],
     )
-    row = env.cr.fetchone()
-    if not row:  # replayed (a concurrent first call makes the INSERT fail, and Odoo retry)
-        env.cr.execute(
-            "SELECT request_hash, status_code, response FROM fidelite_api_request"
-            " WHERE merchant_id = %s AND idempotency_key = %s",
-            [merchant.id, key],
-        )
-        known_hash, status, response = env.cr.fetchone()
+    known = env.cr.fetchone()
+    if known:  # replayed
+        known_hash, status, response = known
         if known_hash != request_hash:
             raise ApiError(
                 409, "idempotency_conflict", "This Idempotency-Key was used for another request: use a new key."
@@ -249,10 +231,22 @@ def call(merchant, operation, idempotency_key, payload):
         status, body = 201, _move_body(card, move, operation, key, values)
     except ApiError as error:
         status, body = error.status, error.body()
+    # The call and its answer, recorded with what it did. A first call with the same key that
+    # committed meanwhile makes this INSERT (or the ledger's, on the movement's key) fail with
+    # a serialization error: Odoo retries the request, which then finds it above.
     env.cr.execute(
-        "UPDATE fidelite_api_request SET status_code = %s, response = %s, move_id = %s WHERE id = %s",
-        [status, json.dumps(body), move.id or None, row[0]],
-    )
+        """
+        INSERT INTO fidelite_api_request (merchant_id, company_id, idempotency_key, operation, request_hash,
+                                          status_code, response, move_id,
+                                          create_uid, create_date, write_uid, write_date)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
+        ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
+        """,
+        [
+            merchant.id, merchant.company_id.id, key, operation, request_hash,
+            status, json.dumps(body), move.id or None, env.uid, env.uid,
+        ],
+    )  # fmt: skip
     return status, body
 
 
@@ -273,16 +267,13 @@ def _earn(merchant, card, values, key):
         points,
         "earn",
         purchase_amount=values["amount"],
-        new_key=True,
         **_move_values(merchant, key, values, "earn"),
     )
 
 
 def _burn(merchant, card, values, key):
     try:
-        return ledger.post(
-            card, -values["points"], "redeem", new_key=True, **_move_values(merchant, key, values, "burn")
-        )
+        return ledger.post(card, -values["points"], "redeem", **_move_values(merchant, key, values, "burn"))
     except UserError as error:
         raise ApiError(409, "insufficient_points", str(error)) from error
 

@@ -41,6 +41,30 @@ class TestPartnerApi(PartnerApiCase):
         self.assertEqual(status, 401)
         self.assert_balance(self.card, 10)
 
+    def test_changes_apply_to_the_next_call(self):
+        """The API keeps keys between calls: a new rate, a scope taken away, a revoked key or an
+        archived merchant still apply to the very next call."""
+        secret, key = partner_api.new_key(self.merchant, "counter", partner_api.SCOPES)
+        status, body = self.earn(10, "next-1", key=secret)
+        self.assertEqual((status, body["points"]), (201, 10.0))
+        self.merchant.points_per_unit = 2.0
+        status, body = self.earn(10, "next-2", key=secret)
+        self.assertEqual((status, body["points"]), (201, 20.0))
+        key.scope_earn = False
+        status, body = self.earn(10, "next-3", key=secret)
+        self.assertEqual((status, body["error"]["code"]), (403, "forbidden"))
+        status, _body = self.call("GET", "/cards/CV0000001", key=secret)
+        self.assertEqual(status, 200)
+        key.action_revoke()
+        status, body = self.call("GET", "/cards/CV0000001", key=secret)
+        self.assertEqual((status, body["error"]["code"]), (401, "unauthenticated"))
+        status, _body = self.call("GET", "/cards/CV0000001")
+        self.assertEqual(status, 200)
+        self.merchant.active = False
+        status, body = self.call("GET", "/cards/CV0000001")
+        self.assertEqual((status, body["error"]["code"]), (401, "unauthenticated"))
+        self.assert_balance(self.card, 30)
+
     def test_lookup(self):
         ledger.post(self.card, 25, "earn", key="lookup:seed")
         status, body = self.call("GET", "/cards/CV0000001")

@@ -37,18 +37,21 @@ class TestPartnerApiConcurrency(BaseCase):
                 }
             )
             card = env["loyalty.card"].create({"program_id": program.id, "code": f"APICONC{suffix}"})
+            other = env["loyalty.card"].create({"program_id": program.id, "code": f"APICONC{suffix}B"})
             self.program_id, self.merchant_id, self.card_id, self.code = program.id, merchant.id, card.id, card.code
+            self.other_id, self.other_code = other.id, other.code
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
             cr.execute("ALTER TABLE fidelite_points_move DISABLE TRIGGER fidelite_points_move_append_only")
             cr.execute("DELETE FROM fidelite_api_request WHERE merchant_id = %s", [self.merchant_id])
-            cr.execute("DELETE FROM loyalty_history WHERE card_id = %s", [self.card_id])
-            cr.execute("DELETE FROM fidelite_points_move WHERE card_id = %s", [self.card_id])
+            cards = (self.card_id, self.other_id)
+            cr.execute("DELETE FROM loyalty_history WHERE card_id IN %s", [cards])
+            cr.execute("DELETE FROM fidelite_points_move WHERE card_id IN %s", [cards])
             cr.execute("ALTER TABLE fidelite_points_move ENABLE TRIGGER fidelite_points_move_append_only")
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            env["loyalty.card"].browse(self.card_id).unlink()
+            env["loyalty.card"].browse(cards).unlink()
             merchant = env["fidelite.partner.merchant"].browse(self.merchant_id)
             outlet = merchant.outlet_id
             merchant.unlink()
@@ -64,7 +67,10 @@ class TestPartnerApiConcurrency(BaseCase):
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, api.SUPERUSER_ID, {})
                     merchant = env["fidelite.partner.merchant"].browse(self.merchant_id)
-                    return partner_api.call(merchant, operation, key, payload)
+                    try:
+                        return partner_api.call(merchant, operation, key, payload)
+                    except partner_api.ApiError as error:  # as the controller answers it
+                        return error.status, error.body()
             except (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected):
                 time.sleep(rng.uniform(0, 0.01))
         raise AssertionError(f"{key} never went through")
@@ -127,3 +133,39 @@ class TestPartnerApiConcurrency(BaseCase):
         self.assertAlmostEqual(total, applied, places=2)
         self.assertGreaterEqual(lowest, 0)
         self.assertEqual(count, sum(1 for (status, _body), _twin in by_key.values() if status == 201))
+
+    def test_one_key_sent_for_two_cards_at_once(self):
+        """A till's bug sends one key for two different purchases at the same time, 20 times:
+        each time one earns and the other is told the key was used for another request (no
+        movement, no error page), whichever commits first."""
+        answers = []
+        with mute_logger("odoo.sql_db"):
+            for round_ in range(20):
+                key = f"twice-{round_}"
+                twins = [
+                    threading.Thread(
+                        target=self._twin,
+                        args=(random.Random(), "earn", key, {"card": code, "amount": 10}, answers),
+                    )
+                    for code in (self.code, self.other_code)
+                ]
+                for twin in twins:
+                    twin.start()
+                for twin in twins:
+                    twin.join()
+        self.assertEqual(len(answers), 40)
+        by_key = {}
+        for key, (status, body) in answers:
+            by_key.setdefault(key, []).append((status, body.get("error", {}).get("code")))
+        for key, outcomes in by_key.items():
+            self.assertEqual(sorted(outcomes), [(201, None), (409, "idempotency_conflict")], key)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*), COALESCE(SUM(points), 0) FROM fidelite_points_move WHERE card_id IN %s",
+                [(self.card_id, self.other_id)],
+            )
+            self.assertEqual(cr.fetchone(), (20, 200.0))
+            cr.execute(
+                "SELECT COALESCE(SUM(points), 0) FROM loyalty_card WHERE id IN %s", [(self.card_id, self.other_id)]
+            )
+            self.assertEqual(cr.fetchone()[0], 200.0)
