@@ -3,7 +3,6 @@ from odoo.exceptions import ValidationError
 
 from ..services import partner_api
 
-
 # What the partner API caches of a merchant with its keys
 API_CACHED_FIELDS = {"active", "company_id", "name", "program_id", "points_per_unit", "outlet_id"}
 
