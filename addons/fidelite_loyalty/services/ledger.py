@@ -34,18 +34,16 @@ def _round(points):
 def lock_cards(cards):
     """Lock the cards' rows until the end of the transaction (in id order: no deadlock).
 
-    Return their balances as locked, by card id. The cached balances are dropped: a value read
-    before the lock (in an earlier transaction of the same cursor, say) may be outdated.
+    The cached balances are dropped: a value read before the lock (in an earlier transaction of
+    the same cursor, say) may be outdated; the next read gets the locked one.
     """
     if not cards:
-        return {}
+        return
     cards.flush_recordset(["points"])
     cards.env.cr.execute(
-        "SELECT id, points FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(cards.ids))]
+        "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(cards.ids))]
     )
-    balances = dict(cards.env.cr.fetchall())
     cards.invalidate_recordset(["points"])
-    return balances
 
 
 def find_move(env, key):
