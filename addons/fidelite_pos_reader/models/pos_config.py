@@ -9,7 +9,12 @@ DEFAULT_BRIDGE_URL = "ws://127.0.0.1:8790"
 
 
 def _new_token():
-    return secrets.token_urlsafe(18)
+    """A till's bridge token; never starting with "-", which a command line (``--token``)
+    would take for an option."""
+    token = secrets.token_urlsafe(18)
+    while token.startswith("-"):
+        token = secrets.token_urlsafe(18)
+    return token
 
 
 class PosConfig(models.Model):

@@ -302,7 +302,7 @@ class Bridge:
         self.token = token
         self.log = Path(tempfile.mkstemp(prefix="fidelite-bridge-", suffix=".log")[1])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BRIDGE_DIR), os.environ.get("PYTHONPATH", "")]))
-        args = [sys.executable, "-m", "fidelite_reader_bridge", "--port", str(self.port), "--token", token]
+        args = [sys.executable, "-m", "fidelite_reader_bridge", "--port", str(self.port), f"--token={token}"]
         args += ["--readers", "ACR122", "--aid", MEMBER_AID.hex(), "--log-level", "DEBUG", *extra_args]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -26,3 +26,14 @@ class TestInstall(FideliteInstallCase):
         config = self.env["pos.config"].create({"name": "Caisse test"})
         with self.assertRaisesRegex(ValidationError, "ws://"):
             config.write({"fidelite_reader_enabled": True, "fidelite_reader_url": "http://127.0.0.1:8790"})
+
+    def test_new_tokens_can_be_typed_after_the_option(self):
+        """A new till token never starts with "-": typed after ``--token`` on the bridge's
+        command line, it would be taken for an option and the bridge would not start."""
+        config = self.env["pos.config"].create({"name": "Caisse test"})
+        tokens = set()
+        for _attempt in range(1000):  # one token_urlsafe in 64 starts with "-"
+            config.action_fidelite_new_reader_token()
+            tokens.add(config.fidelite_reader_token)
+        self.assertEqual(len(tokens), 1000)
+        self.assertFalse([token for token in tokens if token.startswith("-")])
