@@ -19,8 +19,7 @@ class FideliteApiRequest(models.Model):
     request_hash = fields.Char(required=True, readonly=True)
     status_code = fields.Integer(readonly=True)
     response = fields.Text(readonly=True)
-    # Set with the answer, in the row the call inserted first: unindexed, that update stays in
-    # place (movements are never deleted, nothing looks requests up by movement)
+    # Unindexed: nothing looks requests up by movement, and movements are never deleted
     move_id = fields.Many2one("fidelite.points.move", readonly=True, ondelete="set null")
 
     _key_unique = models.Constraint(
