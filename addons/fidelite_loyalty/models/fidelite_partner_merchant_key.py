@@ -47,20 +47,25 @@ class FidelitePartnerMerchantKey(models.Model):
     @api.model
     @tools.ormcache("prefix")
     def _fidelite_credentials(self, prefix):
-        """(hash, scopes, merchant id, company id, merchant's values) of the active key
-        ``prefix`` of an active merchant, or None.
+        """(hash, scopes, merchant id, company id, merchant's values, program's values) of the
+        active key ``prefix`` of an active merchant, or None.
 
-        Every API call asks: cached, and cleared whenever a key or a merchant changes. The
-        merchant's values are what a call reads of it (name, company, program, rate, outlet).
+        Every API call asks: cached, and cleared whenever a key, a merchant or a program changes
+        what it reads (``fidelite.partner.merchant``, ``loyalty.program``). The values are what a
+        call reads of the merchant (name, company, program, rate, outlet) and of its program
+        (the name in every language, the type, the expiry policy), as the database gives them.
         """
         self.flush_model()
         self.env["fidelite.partner.merchant"].flush_model()
+        self.env["loyalty.program"].flush_model()
         self.env.cr.execute(
             """
             SELECT k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id, m.company_id,
-                   m.name, m.program_id, m.points_per_unit, m.outlet_id
+                   m.name, m.program_id, m.points_per_unit, m.outlet_id,
+                   p.name, p.active, p.program_type, p.fidelite_expiry_policy, p.fidelite_expiry_months
               FROM fidelite_partner_merchant_key k
               JOIN fidelite_partner_merchant m ON m.id = k.merchant_id
+              JOIN loyalty_program p ON p.id = m.program_id
              WHERE k.prefix = %s AND k.active AND m.active
             """,
             [prefix],
@@ -68,13 +73,12 @@ class FidelitePartnerMerchantKey(models.Model):
         row = self.env.cr.fetchone()
         if not row:
             return None
-        key_hash, lookup, earn, burn, merchant_id, company_id, name, program_id, points_per_unit, outlet_id = row
+        key_hash, lookup, earn, burn, merchant_id, company_id, *merchant_row = row[:10]
         scopes = frozenset(scope for scope, allowed in (("lookup", lookup), ("earn", earn), ("burn", burn)) if allowed)
-        merchant = (
-            ("name", name),
-            ("company_id", company_id),
-            ("program_id", program_id),
-            ("points_per_unit", points_per_unit),
-            ("outlet_id", outlet_id),
+        merchant = tuple(zip(("name", "program_id", "points_per_unit", "outlet_id"), merchant_row, strict=True))
+        merchant += (("company_id", company_id),)
+        program_name, *program_row = row[10:]
+        program = (("name", tuple(sorted(program_name.items()))),) + tuple(
+            zip(("active", "program_type", "fidelite_expiry_policy", "fidelite_expiry_months"), program_row, strict=True)
         )
-        return key_hash, scopes, merchant_id, company_id, merchant
+        return key_hash, scopes, merchant_id, company_id, merchant, program

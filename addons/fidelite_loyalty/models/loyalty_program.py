@@ -6,6 +6,9 @@ from odoo.exceptions import ValidationError
 
 from ..services import gift_cards, network, rules
 
+# What the partner API caches of a merchant's program with the merchant's keys
+API_CACHED_FIELDS = {"name", "active", "program_type", "fidelite_expiry_policy", "fidelite_expiry_months"}
+
 
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
@@ -226,6 +229,18 @@ class LoyaltyProgram(models.Model):
                 raise ValidationError(
                     self.env._("%s: referral points and amounts cannot be negative.", program.display_name)
                 )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.keys() & API_CACHED_FIELDS:
+            self.env.registry.clear_cache()  # the API's cached keys (fidelite.partner.merchant.key)
+        return result
+
+    def _update_field_translations(self, field_name, translations, digest=None, source_lang=""):
+        result = super()._update_field_translations(field_name, translations, digest, source_lang)
+        if field_name in API_CACHED_FIELDS:
+            self.env.registry.clear_cache()  # the program's name in every language, cached by the API
+        return result
 
     def action_fidelite_simulate(self):
         self.ensure_one()

@@ -10,8 +10,8 @@ the key up, lock, read the balance, insert the move, insert the line, update the
 nothing can run between the balance's check and its change.
 
 The ORM is then told what changed, as Odoo's own SQL writes do: the card's balance and next
-expiry are put in its cache (``modified`` for what depends on them), the new move's values in
-the move's; the one2many lists the new rows belong to are dropped from the cache.
+expiry are put in its cache (``modified`` for what depends on them), the new move is cached
+as ``create`` caches a new record (with the one2many lists it belongs to).
 """
 
 from odoo.tools import SQL
@@ -103,19 +103,19 @@ def write(card, move_values, history_values=None, *, may_go_negative=False):
     card._update_cache({"points": balance, "fidelite_next_expiry": next_expiry}, validate=False)
     card.modified(list(CARD_FIELDS))
     move = Move.browse(move_id)
-    move._update_cache({**move_values, "balance_after": balance}, validate=False)
-    move.modified(list(move_values), create=True)
-    _forget_inverses(move, move_values)
+    _cache_new_row(move, {**move_values, "balance_after": balance})
     return move
 
 
-def _forget_inverses(move, move_values):
-    """Drop the cached one2many lists the new move belongs to (a reversal's ``reversal_ids``)."""
-    registry = move.env.registry
-    for name, value in move_values.items():
-        field = move._fields[name]
-        if field.type != "many2one" or not value:
-            continue
-        target = move.env[field.comodel_name].browse(value.id if hasattr(value, "id") else value)
-        for inverse in registry.field_inverses[field]:
-            target.invalidate_recordset([inverse.name])
+def _cache_new_row(record, values):
+    """Put a row just inserted in the cache, as the ORM's ``create`` does: its values, the cached
+    one2many lists it now belongs to (a card's moves, a reversed move's reversals), and what
+    depends on it marked to recompute."""
+    inverses = record.env.registry.field_inverses
+    for name, value in values.items():
+        field = record._fields[name]
+        cache_value = field.convert_to_cache(value, record, validate=False)
+        field._update_cache(record, cache_value)
+        if field.type == "many2one" and inverses[field]:
+            field._update_inverses(record, cache_value)
+    record.modified(list(values), create=True)

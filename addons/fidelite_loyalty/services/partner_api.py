@@ -32,14 +32,14 @@ MIN_POINTS = 0.01
 MAX_TEXT = 200
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 IDENTIFIER_RE = re.compile(r"[A-Za-z0-9:-]{1,64}")
-# What a call reads of the card and its program: fetched once each, narrowly (the API's hot
-# path; a first access to any other field would read the whole row). The merchant's name,
-# company, program, rate and outlet come with its key (fidelite.partner.merchant.key).
+# What a call reads of the card: fetched once, narrowly (the API's hot path; a first access to
+# any other field would read the whole row). What it reads of the merchant (name, company,
+# program, rate, outlet) and of the program (name, type, expiry policy) comes with the key
+# (fidelite.partner.merchant.key).
 CARD_FIELDS = [
     "code", "active", "points", "program_id", "partner_id", "company_id",
     "fidelite_state", "fidelite_tier_id", "fidelite_next_expiry",
 ]  # fmt: skip
-PROGRAM_FIELDS = ["name", "active", "program_type", "fidelite_expiry_policy", "fidelite_expiry_months"]
 
 
 class ApiError(Exception):
@@ -89,12 +89,24 @@ def authenticate(env, authorization, scope):
     credentials = env["fidelite.partner.merchant.key"]._fidelite_credentials(parts[1])
     if not credentials or not hmac.compare_digest(credentials[0], _hash(secret)):
         raise ApiError(401, "unauthenticated", "This API key is not valid.")
-    _key_hash, scopes, merchant_id, company_id, merchant_values = credentials
+    _key_hash, scopes, merchant_id, company_id, merchant_values, program_values = credentials
     if scope not in scopes:
         raise ApiError(403, "forbidden", f"This API key may not {scope}.")
     merchant = env["fidelite.partner.merchant"].sudo().browse(merchant_id).with_company(company_id)
-    merchant._update_cache(dict(merchant_values), validate=False)  # read with the key, cached with it
+    # read with the key, cached with it: put in the ORM's cache as if just read from the database
+    _insert_cache(merchant, merchant_values)
+    program = merchant.program_id
+    program_values = dict(program_values)
+    names = dict(program_values["name"])
+    program_values["name"] = names.get(program._fields["name"].translation_lang(env), names.get("en_US"))
+    _insert_cache(program, program_values.items())
     return merchant
+
+
+def _insert_cache(record, values):
+    """Cache ``values`` (database values, by field name) of ``record``, as Odoo's ``fetch`` does."""
+    for name, value in values:
+        record._fields[name]._insert_cache(record, (value,))
 
 
 def find_card(merchant, identifier):
@@ -109,7 +121,6 @@ def find_card(merchant, identifier):
     card = card.sudo()
     if not card or card.program_id != merchant.program_id:
         raise ApiError(404, "card_not_found", f"No card of this program matches {identifier}.")
-    card.program_id.fetch(PROGRAM_FIELDS)
     return card
 
 

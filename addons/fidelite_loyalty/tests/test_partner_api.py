@@ -2,6 +2,8 @@ import json
 import threading
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.tests import tagged
 
 from ..services import ledger, partner_api
@@ -42,14 +44,23 @@ class TestPartnerApi(PartnerApiCase):
         self.assert_balance(self.card, 10)
 
     def test_changes_apply_to_the_next_call(self):
-        """The API keeps keys between calls: a new rate, a scope taken away, a revoked key or an
-        archived merchant still apply to the very next call."""
+        """The API keeps keys between calls: a new rate, a program renamed or given an expiry
+        policy, a scope taken away, a revoked key or an archived merchant still apply to the
+        very next call."""
         secret, key = partner_api.new_key(self.merchant, "counter", partner_api.SCOPES)
         status, body = self.earn(10, "next-1", key=secret)
-        self.assertEqual((status, body["points"]), (201, 10.0))
+        self.assertEqual((status, body["points"], body["program"]), (201, 10.0, "Cœur de ville"))
         self.merchant.points_per_unit = 2.0
         status, body = self.earn(10, "next-2", key=secret)
         self.assertEqual((status, body["points"]), (201, 20.0))
+        self.program.update_field_translations("name", {"en_US": "Centre-ville"})
+        status, body = self.call("GET", "/cards/CV0000001", key=secret)
+        self.assertEqual((status, body["program"]), (200, "Centre-ville"))
+        self.program.write({"fidelite_expiry_policy": "months", "fidelite_expiry_months": 6})
+        status, body = self.earn(5, "next-expiring", key=secret)
+        self.assertEqual(status, 201)
+        move = self.env["fidelite.points.move"].browse(body["transaction_id"])
+        self.assertEqual(move.expiry_date, move.date.date() + relativedelta(months=6))
         key.scope_earn = False
         status, body = self.earn(10, "next-3", key=secret)
         self.assertEqual((status, body["error"]["code"]), (403, "forbidden"))
@@ -63,7 +74,7 @@ class TestPartnerApi(PartnerApiCase):
         self.merchant.active = False
         status, body = self.call("GET", "/cards/CV0000001")
         self.assertEqual((status, body["error"]["code"]), (401, "unauthenticated"))
-        self.assert_balance(self.card, 30)
+        self.assert_balance(self.card, 40)
 
     def test_lookup(self):
         ledger.post(self.card, 25, "earn", key="lookup:seed")
