@@ -24,6 +24,10 @@ class PartnerApi(http.Controller):
     def _answer(self, status, body):
         return request.make_json_response(body, status=status)
 
+    def _answer_text(self, status, text):
+        """Send an answer already serialized (the one recorded with an earn or burn)."""
+        return request.make_response(text, headers=[("Content-Type", "application/json; charset=utf-8")], status=status)
+
     def _error(self, error):
         return self._answer(error.status, error.body())
 
@@ -71,9 +75,9 @@ class PartnerApi(http.Controller):
                 payload = json.loads(request.httprequest.get_data() or b"null")
             except (ValueError, UnicodeDecodeError) as error:
                 raise ApiError(422, "invalid_request", "The body is not valid JSON.") from error
-            status, body = partner_api.call(
+            status, text = partner_api.call(
                 merchant, operation, request.httprequest.headers.get("Idempotency-Key"), payload
             )
-            return self._answer(status, body)
+            return self._answer_text(status, text)
         except ApiError as error:
             return self._error(error)

@@ -1,5 +1,8 @@
 from odoo import api, fields, models, tools
 
+# What the API reads of a merchant's program, with its name (loyalty.program)
+PROGRAM_COLUMNS = ("active", "program_type", "fidelite_expiry_policy", "fidelite_expiry_months")
+
 
 class FidelitePartnerMerchantKey(models.Model):
     """An API key of a partner merchant: only its hash is stored, the secret is shown once.
@@ -74,11 +77,14 @@ class FidelitePartnerMerchantKey(models.Model):
         if not row:
             return None
         key_hash, lookup, earn, burn, merchant_id, company_id, *merchant_row = row[:10]
-        scopes = frozenset(scope for scope, allowed in (("lookup", lookup), ("earn", earn), ("burn", burn)) if allowed)
-        merchant = tuple(zip(("name", "program_id", "points_per_unit", "outlet_id"), merchant_row, strict=True))
-        merchant += (("company_id", company_id),)
         program_name, *program_row = row[10:]
-        program = (("name", tuple(sorted(program_name.items()))),) + tuple(
-            zip(("active", "program_type", "fidelite_expiry_policy", "fidelite_expiry_months"), program_row, strict=True)
+        scopes = frozenset(scope for scope, allowed in (("lookup", lookup), ("earn", earn), ("burn", burn)) if allowed)
+        merchant = (
+            ("company_id", company_id),
+            *zip(("name", "program_id", "points_per_unit", "outlet_id"), merchant_row, strict=True),
+        )
+        program = (
+            ("name", tuple(sorted(program_name.items()))),
+            *zip(PROGRAM_COLUMNS, program_row, strict=True),
         )
         return key_hash, scopes, merchant_id, company_id, merchant, program

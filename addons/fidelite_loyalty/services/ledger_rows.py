@@ -16,6 +16,8 @@ as ``create`` caches a new record (with the one2many lists it belongs to).
 
 from odoo.tools import SQL
 
+from . import record_cache
+
 # Fields of the card the statement changes; flushed before, so no pending ORM write undoes it
 CARD_FIELDS = ("points", "fidelite_next_expiry")
 
@@ -23,11 +25,10 @@ CARD_FIELDS = ("points", "fidelite_next_expiry")
 def _insert_values(model, values):
     """(column list, value list) of ``values`` converted as the ORM would insert them."""
     record = model.browse()
-    names = list(values)
-    columns = SQL(", ").join(SQL.identifier(name) for name in names)
-    row = SQL(", ").join(
-        SQL("%s", model._fields[name].convert_to_column_insert(values[name], record)) for name in names
-    )
+    fields = [model._fields[name] for name in values]
+    columns = SQL(", ").join(SQL.identifier(field.name) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))  # a parameter per value: no value in the SQL text
+    row = SQL(placeholders, *(field.convert_to_column_insert(values[field.name], record) for field in fields))
     return columns, row
 
 
@@ -103,19 +104,5 @@ def write(card, move_values, history_values=None, *, may_go_negative=False):
     card._update_cache({"points": balance, "fidelite_next_expiry": next_expiry}, validate=False)
     card.modified(list(CARD_FIELDS))
     move = Move.browse(move_id)
-    _cache_new_row(move, {**move_values, "balance_after": balance})
+    record_cache.cache_created(move, {**move_values, "balance_after": balance})
     return move
-
-
-def _cache_new_row(record, values):
-    """Put a row just inserted in the cache, as the ORM's ``create`` does: its values, the cached
-    one2many lists it now belongs to (a card's moves, a reversed move's reversals), and what
-    depends on it marked to recompute."""
-    inverses = record.env.registry.field_inverses
-    for name, value in values.items():
-        field = record._fields[name]
-        cache_value = field.convert_to_cache(value, record, validate=False)
-        field._update_cache(record, cache_value)
-        if field.type == "many2one" and inverses[field]:
-            field._update_inverses(record, cache_value)
-    record.modified(list(values), create=True)

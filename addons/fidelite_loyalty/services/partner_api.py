@@ -22,7 +22,7 @@ import secrets
 from odoo import fields
 from odoo.exceptions import UserError
 
-from . import card_lookup, ledger
+from . import card_lookup, ledger, record_cache
 
 SCOPES = ("lookup", "earn", "burn")
 KEY_PREFIX = "fid"
@@ -94,19 +94,13 @@ def authenticate(env, authorization, scope):
         raise ApiError(403, "forbidden", f"This API key may not {scope}.")
     merchant = env["fidelite.partner.merchant"].sudo().browse(merchant_id).with_company(company_id)
     # read with the key, cached with it: put in the ORM's cache as if just read from the database
-    _insert_cache(merchant, merchant_values)
+    record_cache.insert_fetched(merchant, merchant_values)
     program = merchant.program_id
     program_values = dict(program_values)
     names = dict(program_values["name"])
     program_values["name"] = names.get(program._fields["name"].translation_lang(env), names.get("en_US"))
-    _insert_cache(program, program_values.items())
+    record_cache.insert_fetched(program, program_values.items())
     return merchant
-
-
-def _insert_cache(record, values):
-    """Cache ``values`` (database values, by field name) of ``record``, as Odoo's ``fetch`` does."""
-    for name, value in values:
-        record._fields[name]._insert_cache(record, (value,))
 
 
 def find_card(merchant, identifier):
@@ -214,7 +208,10 @@ def _idempotency_key(value):
 
 
 def call(merchant, operation, idempotency_key, payload):
-    """Run an earn or burn once per idempotency key; return (status, body)."""
+    """Run an earn or burn once per idempotency key; return (status, the JSON answer's text).
+
+    The answer is the one recorded with the call's first run: a replay gets the same text.
+    """
     key = _idempotency_key(idempotency_key)
     values = parse(operation, payload)
     env = merchant.env
@@ -233,7 +230,7 @@ def call(merchant, operation, idempotency_key, payload):
             raise ApiError(
                 409, "idempotency_conflict", "This Idempotency-Key was used for another request: use a new key."
             )
-        return status, json.loads(response)
+        return status, response
     move = env["fidelite.points.move"]
     try:
         card = find_card(merchant, values["card"])
@@ -242,6 +239,7 @@ def call(merchant, operation, idempotency_key, payload):
         status, body = 201, _move_body(card, move, operation, key, values)
     except ApiError as error:
         status, body = error.status, error.body()
+    response = json.dumps(body)
     # The call and its answer, recorded with what it did. A first call with the same key that
     # committed meanwhile makes this INSERT (or the ledger's, on the movement's key) fail with
     # a serialization error: Odoo retries the request, which then finds it above.
@@ -255,10 +253,10 @@ def call(merchant, operation, idempotency_key, payload):
         """,
         [
             merchant.id, merchant.company_id.id, key, operation, request_hash,
-            status, json.dumps(body), move.id or None, env.uid, env.uid,
+            status, response, move.id or None, env.uid, env.uid,
         ],
     )  # fmt: skip
-    return status, body
+    return status, response
 
 
 def _move_values(merchant, key, values, operation):

@@ -1,3 +1,4 @@
+import json
 import random
 import threading
 import time
@@ -68,7 +69,8 @@ class TestPartnerApiConcurrency(BaseCase):
                     env = api.Environment(cr, api.SUPERUSER_ID, {})
                     merchant = env["fidelite.partner.merchant"].browse(self.merchant_id)
                     try:
-                        return partner_api.call(merchant, operation, key, payload)
+                        status, text = partner_api.call(merchant, operation, key, payload)
+                        return status, json.loads(text)
                     except partner_api.ApiError as error:  # as the controller answers it
                         return error.status, error.body()
             except (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected):
