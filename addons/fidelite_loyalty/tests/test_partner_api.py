@@ -4,7 +4,8 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import new_test_user, tagged
 
 from ..services import ledger, partner_api
 from .partner_api_common import PartnerApiCase
@@ -75,6 +76,26 @@ class TestPartnerApi(PartnerApiCase):
         status, body = self.call("GET", "/cards/CV0000001")
         self.assertEqual((status, body["error"]["code"]), (401, "unauthenticated"))
         self.assert_balance(self.card, 40)
+
+    def test_managers_of_another_company_see_neither_keys_nor_calls(self):
+        self.assertEqual(self.earn(10, "company-1")[0], 201)
+        other = self.env["res.company"].create({"name": "Autre ville"})
+        seen = {}
+        for login, company in (("api_own", self.env.company), ("api_other", other)):
+            manager = new_test_user(
+                self.env,
+                login=login,
+                groups="fidelite_loyalty.group_fidelite_manager",
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+            )
+            env = self.env(user=manager, context=dict(self.env.context, allowed_company_ids=company.ids))
+            seen[login] = (
+                env["fidelite.api.request"].search([("idempotency_key", "=", "company-1")]),
+                env["fidelite.partner.merchant.key"].search([("merchant_id", "=", self.merchant.id)]),
+            )
+        self.assertEqual([len(records) for records in seen["api_own"]], [1, 2])
+        self.assertEqual([len(records) for records in seen["api_other"]], [0, 0])
 
     def test_lookup(self):
         ledger.post(self.card, 25, "earn", key="lookup:seed")
