@@ -1,7 +1,7 @@
 {
     "name": "Fidélité — Loyalty",
     "summary": "Members, family birthdays, consents, cards on any medium and a points ledger on top of Odoo Loyalty",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Loyalty",
     "website": "https://github.com/fidelite/fidelite",
     "author": "Fidélité",

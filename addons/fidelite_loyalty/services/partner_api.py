@@ -231,7 +231,6 @@ def call(merchant, operation, idempotency_key, payload):
                 409, "idempotency_conflict", "This Idempotency-Key was used for another request: use a new key."
             )
         return status, response
-    move = env["fidelite.points.move"]
     try:
         card = find_card(merchant, values["card"])
         _check_usable(card)
@@ -245,23 +244,24 @@ def call(merchant, operation, idempotency_key, payload):
     # a serialization error: Odoo retries the request, which then finds it above.
     env.cr.execute(
         """
-        INSERT INTO fidelite_api_request (merchant_id, company_id, idempotency_key, operation, request_hash,
-                                          status_code, response, move_id,
-                                          create_uid, create_date, write_uid, write_date)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
+        INSERT INTO fidelite_api_request (merchant_id, idempotency_key, operation, request_hash,
+                                          status_code, response, received_at)
+        VALUES (%s, %s, %s, %s, %s, %s, now() AT TIME ZONE 'UTC')
         ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
         """,
-        [
-            merchant.id, merchant.company_id.id, key, operation, request_hash,
-            status, response, move.id or None, env.uid, env.uid,
-        ],
-    )  # fmt: skip
+        [merchant.id, key, operation, request_hash, status, response],
+    )
     return status, response
+
+
+def move_key(merchant_id, operation, key):
+    """The ledger key of the movement a merchant's earn or burn with ``key`` posts."""
+    return f"api:{merchant_id}:{operation}:{key}"
 
 
 def _move_values(merchant, key, values, operation):
     return {
-        "key": f"api:{merchant.id}:{operation}:{key}",
+        "key": move_key(merchant.id, operation, key),
         "origin": "api",
         "reason": values["reference"] or merchant.name,
         "merchant_id": merchant.id,

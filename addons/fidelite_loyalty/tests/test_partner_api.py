@@ -130,6 +130,11 @@ class TestPartnerApi(PartnerApiCase):
             (self.merchant, self.merchant.outlet_id, 42.7, "api"),
         )
         self.assertEqual(move.id, first["transaction_id"])
+        # the back office's list of calls: when, for which company, and what was posted
+        calls = self.env["fidelite.api.request"].search([("merchant_id", "=", self.merchant.id)])
+        self.assertEqual(len(calls), 1)
+        self.assertEqual((calls.move_id, calls.company_id, calls.status_code), (move, self.merchant.company_id, 201))
+        self.assertTrue(calls.received_at)
         # the same key used by another merchant is another operation
         other = self.merchant.copy({"name": "Fromagerie"})
         other_key, _record = partner_api.new_key(other, "till", partner_api.SCOPES)
@@ -142,6 +147,8 @@ class TestPartnerApi(PartnerApiCase):
         self.assertEqual((status, body["error"]["code"]), (409, "insufficient_points"))
         status, replay = self.burn(50, "burn-1")  # the refusal is the answer to this key
         self.assertEqual((status, replay), (409, body))
+        refused = self.env["fidelite.api.request"].search([("idempotency_key", "=", "burn-1")])
+        self.assertEqual((refused.status_code, refused.move_id), (409, self.env["fidelite.points.move"]))
         status, body = self.burn(20, "burn-2")
         self.assertEqual((status, body["points"], body["balance"]), (201, -20.0, 10.0))
         self.card.fidelite_state = "blocked"
