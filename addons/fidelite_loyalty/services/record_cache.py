@@ -24,7 +24,7 @@ def select(model, condition, field_names, limit=None):
     (no record rule applies to it anyway); the fields are plain stored columns.
     """
     assert model.env.su, "select() applies no record rule: superuser look-ups only"
-    model.flush_model(field_names)
+    model.flush_model()  # the condition's columns too
     model.env.cr.execute(
         SQL(
             "SELECT id, %s FROM %s WHERE %s%s",
