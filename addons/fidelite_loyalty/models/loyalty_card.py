@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..services import birthdays, card_codes, card_lookup, gift_cards, ledger, tiers
 
@@ -18,6 +18,15 @@ STATES = [
     ("replaced", "Replaced"),
     ("closed", "Closed"),
 ]
+# Context key under which server flows (a sales order's confirmation, the till's confirmation of
+# its checked coupons) let Odoo's own code write ``points``; its value must be ``ledger.TRUSTED``
+POINTS_WRITER = "fidelite_points_writer"
+# Who may still change a balance directly (Odoo's balance wizard, imports): as a movement of the difference
+POINTS_MANAGER_GROUPS = (
+    "fidelite_loyalty.group_fidelite_manager",
+    "sales_team.group_sale_manager",
+    "point_of_sale.group_pos_manager",
+)
 
 
 class LoyaltyCard(models.Model):
@@ -125,9 +134,11 @@ class LoyaltyCard(models.Model):
                 vals.setdefault("fidelite_medium", "contactless")
                 program = self.env["loyalty.program"].browse(vals.get("program_id"))
                 self._fidelite_check_uid_free(vals["fidelite_uid"], program.company_id)
-        if self.env.context.get(ledger.LEDGER_CONTEXT):
+        if self.env.context.get(ledger.LEDGER_CONTEXT) is ledger.TRUSTED:
             return super().create(vals_list)
         opening = [vals.pop("points", 0.0) for vals in vals_list]
+        if any(opening):
+            self._fidelite_check_points_writer()
         cards = super().create(vals_list)
         for card, points in zip(cards, opening, strict=True):
             if points:
@@ -145,13 +156,31 @@ class LoyaltyCard(models.Model):
     def write(self, vals):
         if vals.get("fidelite_uid"):
             vals = dict(vals, fidelite_uid=card_codes.normalize_uid(self.env, vals["fidelite_uid"]))
-        if "points" in vals and not self.env.context.get(ledger.LEDGER_CONTEXT):
+        if "points" in vals and self.env.context.get(ledger.LEDGER_CONTEXT) is not ledger.TRUSTED:
+            self._fidelite_check_points_writer()
             res = self._fidelite_write_points_as_movements(vals)
         else:
             res = super().write(vals)
         if vals.get("partner_id"):
             self._fidelite_enrol_holders()
         return res
+
+    def _fidelite_check_points_writer(self):
+        """Only the server's own flows and loyalty managers change a balance outside the ledger.
+
+        A cashier, a salesperson or a portal user may write other fields of a card their
+        rights allow, never its points: the till's, the sales order's and the portal's points
+        are posted by the server's flows (``fidelite_points_writer`` set by server code, or
+        superuser rights at an entry point).
+        """
+        if self.env.su or self.env.context.get(POINTS_WRITER) is ledger.TRUSTED:
+            return
+        if not any(self.env.user.has_group(group) for group in POINTS_MANAGER_GROUPS):
+            raise AccessError(
+                self.env._(
+                    "A card's points change only through its movements: ask a loyalty manager for an adjustment."
+                )
+            )
 
     def _fidelite_write_points_as_movements(self, vals):
         """Odoo's own code writes ``points``: record the difference with what it read as a movement."""
@@ -336,7 +365,7 @@ class LoyaltyCard(models.Model):
 
         def expire(card):
             ledger.expire_card(card, today)
-            card.with_context(**{ledger.LEDGER_CONTEXT: True}).fidelite_next_expiry = ledger.next_expiry(card)
+            card.with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).fidelite_next_expiry = ledger.next_expiry(card)
 
         self._fidelite_in_batches([("fidelite_next_expiry", "<=", today)], expire, batch_size)
 

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
-from ..services import couponing, gift_cards, pos_settlement
+from ..services import couponing, gift_cards, ledger, pos_coupons, pos_settlement
+from .loyalty_card import POINTS_WRITER
 
 
 class PosOrder(models.Model):
@@ -20,22 +21,19 @@ class PosOrder(models.Model):
         return order_id
 
     def confirm_coupon_programs(self, coupon_data):
-        """Odoo's confirmation, with the points of server-computed programs posted by the server.
+        """Odoo's confirmation of the till's coupon data, checked and recomputed by the server.
 
-        The browser's points for those programs are dropped before Odoo applies them; the
-        cards Odoo creates or links are then settled from the order lines, and the till gets
-        the server's balances back. The balances Odoo writes itself (gift cards sold or spent,
-        coupons) become movements linked to the order, keyed by order and card; the gift cards
-        the order sold are added to what the receipt prints.
+        Every entry is checked against the card and program it names and its points replaced by
+        the server's (``pos_coupons``); a tampered entry refuses the call, and the order keeps
+        the points settled when it was paid. The cards Odoo creates or links are then settled
+        from the order lines, and the till gets the server's balances back. The balances Odoo
+        writes itself (gift cards sold or spent, coupons) become movements linked to the order,
+        keyed by order and card; the gift cards the order sold are added to what the receipt prints.
         """
-        coupon_data = {int(key): vals for key, vals in coupon_data.items()}
+        self.ensure_one()
+        coupon_data = {int(key): dict(vals) for key, vals in coupon_data.items()}
+        pos_coupons.sanitize(self, coupon_data)
         programs = self.env["loyalty.program"].browse({vals["program_id"] for vals in coupon_data.values()})
-        server_computed = programs.filtered(
-            lambda program: program.program_type in pos_settlement.SERVER_COMPUTED_TYPES
-        )
-        for vals in coupon_data.values():
-            if vals["program_id"] in server_computed.ids:
-                vals["points"] = 0
         new_cards = any(key < 0 for key in coupon_data)
         gift_card_ids = [
             key for key, vals in coupon_data.items() if vals["program_id"] in programs._fidelite_gift_card_ids()
@@ -44,7 +42,10 @@ class PosOrder(models.Model):
         result = super(
             PosOrder,
             self.with_context(
-                fidelite_origin="pos", fidelite_pos_order_id=self.id, fidelite_store_id=self.config_id.id
+                fidelite_origin="pos",
+                fidelite_pos_order_id=self.id,
+                fidelite_store_id=self.config_id.id,
+                **{POINTS_WRITER: ledger.TRUSTED},  # the points were just checked and recomputed
             ),
         ).confirm_coupon_programs(coupon_data)
         if gift_card_ids:

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
-from ..services import member_kpis, reward_catalogue, rules, tiers
+from ..services import ledger, member_kpis, reward_catalogue, rules, tiers
+from .loyalty_card import POINTS_WRITER
 
 
 class SaleOrder(models.Model):
@@ -9,7 +10,8 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def _fidelite_context(self, **extra):
-        context = {"fidelite_origin": "sale", **extra}
+        """Odoo's confirmation and cancellation write the points sale_loyalty computed: let them."""
+        context = {"fidelite_origin": "sale", POINTS_WRITER: ledger.TRUSTED, **extra}
         if len(self) == 1:
             context["fidelite_sale_order_id"] = self.id
             context["fidelite_reason"] = self.env._("Order %s", self.name)

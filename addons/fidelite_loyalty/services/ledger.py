@@ -6,6 +6,12 @@ several tills are applied one after the other, and records the move unless its i
 was posted already, so an operation replayed (POS re-sync, retried RPC, cron re-run) is applied
 once; ``ledger_rows`` does both, and writes the rows, in one statement.
 
+Lock order, the same everywhere: the cards' rows first, in id order (``lock_cards``), then the
+rows of the stock-limited rewards, in id order (``reward_catalogue.lock_rewards``), never the
+reverse. Both are ``NO KEY UPDATE`` locks, which the foreign keys of new order lines and
+redemptions (``KEY SHARE``) do not wait for; a reward without a stock limit is never locked, so
+different cards never wait for each other, and one card's operations queue on its row.
+
 Lots: every credit is a lot that may expire (``expiry_date``); debits consume the lots that
 expire first (oldest first under one policy), so a lot's remainder is computed, never stored.
 """
@@ -19,6 +25,9 @@ from odoo.tools import float_is_zero, float_round
 from . import ledger_rows, network
 
 LEDGER_CONTEXT = "fidelite_ledger_post"
+# The value of LEDGER_CONTEXT (and of ``fidelite_points_writer``) that server code sets: an object
+# no JSON-RPC context can carry, so a client cannot claim to be the ledger
+TRUSTED = object()
 PRECISION = 2
 # Debits that may take a balance below zero: giving back what a refund cancels (the member
 # then owes points that later earnings repay).
@@ -41,7 +50,7 @@ def lock_cards(cards):
         return
     cards.flush_recordset(["points"])
     cards.env.cr.execute(
-        "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(cards.ids))]
+        "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", [tuple(sorted(cards.ids))]
     )
     cards.invalidate_recordset(["points"])
 
@@ -160,6 +169,13 @@ def reverse(move, reason, *, key=None, points=None, origin="manual", **values):
         reversed_move_id=move.id,
         **values,
     )
+
+
+def reversible(move, points):
+    """The signed amount that reverses ``points`` of ``move``: at most what is left of it (0: nothing)."""
+    left = abs(move.points + sum(move.sudo().reversal_ids.mapped("points")))
+    points = min(abs(points), left)
+    return -points if move.points > 0 else points
 
 
 def lots(card, as_of=None):

@@ -80,16 +80,19 @@ def reward_points_floor(lines):
     """The least ``lines`` (reward lines) may cost: the till may not make a reward cheaper.
 
     A product reward costs its points per ``reward_product_qty`` units given; a discount
-    costs its points once per claim (its lines share a ``reward_identifier_code``). Discounts
-    per point and "clear wallet" rewards cost what the till says.
+    costs its points once per claim (its lines share a ``reward_identifier_code``); a discount
+    per point (gift cards, eWallets, points to euros, "clear wallet") the points its amount is
+    worth.
     """
     total = 0.0
     claims = set()
     for line in lines:
         reward = line.reward_id
-        if reward.reward_type == "product":
+        if reward.reward_type == "discount" and reward.discount_mode == "per_point":
+            total += abs(line.price_subtotal_incl) / (reward.discount or 1.0)
+        elif reward.reward_type == "product":
             total += reward.required_points * abs(line.qty) / (reward.reward_product_qty or 1)
-        elif reward.discount_mode != "per_point" and not reward.clear_wallet:
+        else:
             claim = line.reward_identifier_code or line.id
             if claim not in claims:
                 claims.add(claim)

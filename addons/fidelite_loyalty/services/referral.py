@@ -10,8 +10,6 @@ import secrets
 
 from odoo.exceptions import UserError
 
-from . import ledger
-
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the till
 
 
@@ -55,15 +53,20 @@ def _has_bought(partner):
     )
 
 
-def reward_first_purchase(order, card):
-    """Reward the referee and their referrer, once, when ``order`` qualifies."""
+def first_purchase_credits(order, card):
+    """The referee's and the referrer's credits ``order`` earns: ``[(card, points, key, reason)]``.
+
+    None when the order rewards no referral (no referrer, rewarded already, too small).
+    Nothing is posted here: the POS settlement posts them with the order's other movements,
+    under its locks, and then marks the referee rewarded.
+    """
     referee = order.partner_id
     referrer = referee.fidelite_referred_by_id
     program = card.program_id
     if not referrer or referee.fidelite_referral_rewarded or not program.fidelite_referral_enabled:
-        return False
+        return None
     if order.amount_total < program.fidelite_referral_minimum_amount:
-        return False
+        return None
     referrer_card = (
         order.env["loyalty.card"]
         .sudo()
@@ -73,24 +76,23 @@ def reward_first_purchase(order, card):
         )
     )
     env = order.env
-    values = {"origin": "system", "pos_order_id": order.id, "store_id": order.config_id.id}
+    credits = []
     if program.fidelite_referral_referee_points:
-        ledger.post(
-            card,
-            program.fidelite_referral_referee_points,
-            "earn",
-            key=f"referral:{referee.id}:referee",
-            reason=env._("Welcome, referred by %s", referrer.name),
-            **values,
+        credits.append(
+            (
+                card,
+                program.fidelite_referral_referee_points,
+                f"referral:{referee.id}:referee",
+                env._("Welcome, referred by %s", referrer.name),
+            )
         )
     if referrer_card and program.fidelite_referral_referrer_points:
-        ledger.post(
-            referrer_card,
-            program.fidelite_referral_referrer_points,
-            "earn",
-            key=f"referral:{referee.id}:referrer",
-            reason=env._("Thank you for referring %s", referee.name),
-            **values,
+        credits.append(
+            (
+                referrer_card,
+                program.fidelite_referral_referrer_points,
+                f"referral:{referee.id}:referrer",
+                env._("Thank you for referring %s", referee.name),
+            )
         )
-    referee.sudo().fidelite_referral_rewarded = True
-    return True
+    return credits

@@ -7,8 +7,9 @@ or the partner merchant) and an optional stock. Every reward a member takes is o
 redemption movement pays for it), or chosen away from the till — the portal, the back office —
 where this service debits the points through the ledger and gives a code to collect it.
 
-Stock is the reward's stock minus its redemptions that are not cancelled; a choice takes the
-reward's row lock first, so two tills or two browser tabs cannot both take the last one.
+Stock is the reward's stock minus its redemptions that are not cancelled; a choice locks the
+card, then the reward's row when it has a stock (the ledger's lock order), so two tills or two
+browser tabs cannot both take the last one.
 """
 
 import secrets
@@ -24,10 +25,20 @@ TO_HAND_OVER = ("gift", "product", "partner")
 
 
 def lock_rewards(rewards):
-    """Lock the rewards' rows until the end of the transaction (stock is counted under it)."""
-    if rewards:
-        rewards.env.cr.execute(
-            "SELECT id FROM loyalty_reward WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sorted(rewards.ids))]
+    """Lock the stock-limited rewards' rows until the end of the transaction, in id order.
+
+    Taken after the cards (the ledger's lock order). A reward without a stock limit is not
+    locked: redemptions of it on different cards never wait for each other. The lock is an
+    update of the row (``NO KEY UPDATE``, as the foreign keys of new redemptions and order lines
+    do not wait for it): under Odoo's REPEATABLE READ a transaction that waited for another's
+    redemption then fails with a serialization error and is retried with a snapshot that counts
+    it, so the stock is never counted on an outdated snapshot.
+    """
+    limited = rewards.filtered("fidelite_stock_limited")
+    if limited:
+        limited.env.cr.execute(
+            "UPDATE loyalty_reward SET fidelite_stock_total = fidelite_stock_total WHERE id IN %s",
+            [tuple(sorted(limited.ids))],
         )
 
 
@@ -131,6 +142,7 @@ def claim(card, reward, channel, *, key, quantity=1, **values):
                 tier=card.fidelite_tier_id.name,
             )
         )
+    ledger.lock_cards(card)  # the ledger's lock order: the card, then the reward
     lock_rewards(reward)
     check_stock(env, {reward: quantity})
     points = reward.required_points * quantity
@@ -160,12 +172,13 @@ def claim(card, reward, channel, *, key, quantity=1, **values):
     )
 
 
-def record_order_rewards(order_lines, card, channel, key_prefix, **values):
+def record_order_rewards(order_lines, card, channel, key_prefix, *, locked=False, **values):
     """Record the rewards an order's reward lines gave (their points were posted with the order).
 
     One redemption per claimed reward (Odoo gives each claim its ``reward_identifier_code``),
     keyed so that a re-synced order records nothing twice. The order is paid: stock is taken
-    even if another till took the last one meanwhile (the card's chatter says so).
+    even if another till took the last one meanwhile (the card's chatter says so). ``locked``:
+    the caller holds the card's and the stock-limited rewards' locks already.
     """
     env = card.env
     claims = defaultdict(lambda: env[order_lines._name])
@@ -174,8 +187,9 @@ def record_order_rewards(order_lines, card, channel, key_prefix, **values):
     if not claims:
         return env["fidelite.reward.redemption"]
     Redemption = env["fidelite.reward.redemption"].sudo()
-    rewards = env["loyalty.reward"].union(*(lines.reward_id for lines in claims.values()))
-    lock_rewards(rewards)
+    if not locked:
+        ledger.lock_cards(card)
+        lock_rewards(env["loyalty.reward"].union(*(lines.reward_id for lines in claims.values())))
     created = Redemption
     for identifier, lines in claims.items():
         key = f"{key_prefix}:reward:{identifier}"

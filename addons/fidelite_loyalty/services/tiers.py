@@ -62,7 +62,7 @@ def _change(card, tier, change, value, today):
     if tier != card.fidelite_tier_id:
         values.update(fidelite_tier_id=tier.id, fidelite_tier_since=today)
     values["fidelite_tier_review_date"] = today + relativedelta(months=program.fidelite_tier_window_months)
-    card.sudo().with_context(**{ledger.LEDGER_CONTEXT: True}).write(values)
+    card.sudo().with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).write(values)
     if change == "upgrade" and tier.entry_points:
         ledger.post(
             card,
@@ -114,7 +114,7 @@ def review(card, today=None):
                 }
             )
         )
-        card.sudo().with_context(**{ledger.LEDGER_CONTEXT: True}).write(
+        card.sudo().with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).write(
             {"fidelite_tier_grace_until": grace_until, "fidelite_tier_review_date": grace_until}
         )
         return history

@@ -23,3 +23,4 @@ from . import test_partner_api
 from . import test_partner_api_fuzz
 from . import test_partner_api_concurrency
 from . import test_settlement
+from . import test_till_contention
