@@ -18,7 +18,7 @@ Derived, whatever the till says:
   (a gift card's value from its paid gift card lines, an eWallet top-up from its paid top-up
   lines), shared among the program's cards in the order up to what the till claims for each;
   the debit is what the order's reward lines on the card cost, never less than their price in
-  points (``pos_points.reward_points_floor``), and never more than the card's balance.
+  points (``pos_points.reward_points_floor``); the ledger refuses a debit beyond the balance.
 """
 
 from odoo.exceptions import UserError
@@ -114,10 +114,8 @@ def sanitize(order, coupon_data):
         claimed_credit = max(0.0, float(vals.get("points") or 0.0) + cost)
         credit = min(claimed_credit, credit_left[program])
         credit_left[program] -= credit
-        points = credit - cost
-        if card:
-            points = max(points, -card.points)  # never a debit beyond the balance
-        elif points < 0:
-            points = 0.0
+        points = credit - cost  # a debit beyond an existing card's balance: the ledger refuses it
+        if not card:
+            points = max(points, 0.0)
         vals["points"] = float_round(points, precision_digits=ledger.PRECISION)
     return coupon_data

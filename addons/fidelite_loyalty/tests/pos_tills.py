@@ -1,25 +1,20 @@
 """Tills that sell to the same members at once, each order in its own committed transactions.
 
-A shop (its own company, chart of accounts, an open POS session), a loyalty program with a
-reward, products, and what a till sends: ``sync_from_ui`` of the paid order, then
-``confirm_coupon_programs`` with the till's coupon data, two transactions as two RPCs; a
-transaction that meets a concurrent update is retried as Odoo's RPC layer retries it.
-The contention tests run it with threads; the benchmark and the multi-worker test send the
-same calls over JSON-RPC (``jsonrpc_call``).
+A shop (its own company, chart of accounts, an open POS session), a loyalty program with
+rewards, a product, and what a till sends (``till_client``): ``sync_from_ui`` of the paid
+order, then ``confirm_coupon_programs`` with the till's coupon data, two transactions as two
+RPCs; a transaction that meets a concurrent update is retried as Odoo's RPC layer retries it.
+The contention tests run it with threads; the multi-worker test and the benchmark send the same
+calls over JSON-RPC.
 """
 
-import json
-import random
 import time
-import urllib.request
-import uuid
 
 import psycopg2.errors
 
-from odoo import Command, api, fields
+from odoo import Command, api
 
-RETRIED = (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected)
-REWARD_COST = 30.0
+from .till_client import REWARD_COST, order_data
 
 
 def build_shop(env, name, cards=1, stock=None, rewards=1):
@@ -77,67 +72,6 @@ def build_shop(env, name, cards=1, stock=None, rewards=1):
     }
 
 
-def order_data(shop, card_index, quantity, reward_index=None):
-    """The paid order a till syncs: ``quantity`` coffees at 10 €, and a reward claimed if asked."""
-    lines = [
-        Command.create(
-            {
-                "product_id": shop["product"],
-                "qty": quantity,
-                "price_unit": 10.0,
-                "discount": 0,
-                "price_subtotal": 10.0 * quantity,
-                "price_subtotal_incl": 10.0 * quantity,
-                "tax_ids": [],
-            }
-        )
-    ]
-    claim = None
-    if reward_index is not None:
-        claim = uuid.uuid4().hex[:12]
-        lines.append(
-            Command.create(
-                {
-                    "product_id": shop["discount_product"],
-                    "qty": 1,
-                    "price_unit": -2.0,
-                    "discount": 0,
-                    "price_subtotal": -2.0,
-                    "price_subtotal_incl": -2.0,
-                    "tax_ids": [],
-                    "reward_id": shop["rewards"][reward_index],
-                    "is_reward_line": True,
-                    "points_cost": REWARD_COST,
-                    "coupon_id": shop["cards"][card_index],
-                    "reward_identifier_code": claim,
-                }
-            )
-        )
-    total = sum(line[2]["price_subtotal_incl"] for line in lines)
-    data = {
-        "uuid": str(uuid.uuid4()),
-        "name": f"Till order {uuid.uuid4().hex[:8]}",
-        "session_id": shop["session"],
-        "user_id": shop["user"],
-        "partner_id": shop["members"][card_index],
-        "pricelist_id": shop["pricelist"],
-        "date_order": fields.Datetime.to_string(fields.Datetime.now()),
-        "lines": lines,
-        "amount_paid": total,
-        "amount_total": total,
-        "amount_tax": 0,
-        "amount_return": 0,
-        "payment_ids": [Command.create({"amount": total, "payment_method_id": shop["cash"], "name": "cash"})],
-        "last_order_preparation_change": "{}",
-        "to_invoice": False,
-    }
-    card_id = shop["cards"][card_index]
-    coupon = {"points": 10.0 * quantity, "program_id": shop["program"], "coupon_id": card_id, "barcode": False}
-    if claim:
-        coupon.update(points=coupon["points"] - REWARD_COST, line_codes=[claim])
-    return data, {str(card_id): coupon}
-
-
 def retried(registry, rng, work, stats):
     """``work(env)`` in its own transaction, retried on a concurrency error as Odoo's RPC layer does."""
     for _attempt in range(500):
@@ -170,20 +104,16 @@ def sell(registry, shop, rng, stats, card_index, quantity, reward_index=None):
     return data["uuid"]
 
 
-def jsonrpc_call(base_url, cookie, model, method, args):
-    """``model.method(*args)`` over Odoo's JSON-RPC, as the till calls it; returns (result, error)."""
-    body = json.dumps(
-        {"jsonrpc": "2.0", "method": "call", "params": {"model": model, "method": method, "args": args, "kwargs": {}}}
-    ).encode()
-    request = urllib.request.Request(
-        f"{base_url}/web/dataset/call_kw/{model}/{method}",
-        data=body,
-        headers={"Content-Type": "application/json", "Cookie": cookie},
+def add_cashier(env, shop, login, password):
+    """A POS user of the shop's company who logs in with ``password`` (committed by the caller)."""
+    company = env["res.company"].browse(shop["company"])
+    env["res.users"].create(
+        {
+            "name": login,
+            "login": login,
+            "password": password,
+            "company_id": company.id,
+            "company_ids": [Command.set(company.ids)],
+            "group_ids": [Command.set([env.ref("point_of_sale.group_pos_user").id])],
+        }
     )
-    with urllib.request.urlopen(request, timeout=120) as answer:
-        reply = json.loads(answer.read())
-    return reply.get("result"), reply.get("error")
-
-
-def new_rng(seed):
-    return random.Random(seed)

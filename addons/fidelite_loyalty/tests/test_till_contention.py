@@ -1,19 +1,24 @@
+import os
+import sys
+import tempfile
 import threading
+import time
 from collections import Counter
 
 import psycopg2.errors
 
-from odoo import api
+from odoo import Command, api
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
-from odoo.tools import mute_logger
+from odoo.tools import config, mute_logger
 
 from ..services import reward_catalogue
-from . import pos_tills
+from . import pos_tills, till_client
 
 TILLS = 8
 ORDERS_PER_TILL = 100
+HTTP_ORDERS_PER_TILL = 25
 
 
 @tagged("post_install", "-at_install")
@@ -52,7 +57,7 @@ class TestTillContention(BaseCase):
         uuids = []
 
         def till(number):
-            rng = pos_tills.new_rng(number)
+            rng = till_client.new_rng(number)
             for operation in range(ORDERS_PER_TILL):
                 reward = 0 if operation % 4 == 3 else None
                 uuids.append(pos_tills.sell(self.registry, shop, rng, stats, 0, rng.choice([1, 2]), reward))
@@ -80,7 +85,7 @@ class TestTillContention(BaseCase):
             )
             paid = cr.fetchone()[0]
         self.assertAlmostEqual(credits, paid, places=2, msg="1 point per euro of every order, once")
-        self.assertAlmostEqual(debits, -pos_tills.REWARD_COST * redeemed, places=2)
+        self.assertAlmostEqual(debits, -till_client.REWARD_COST * redeemed, places=2)
         self.assertAlmostEqual(balance, credits + debits, places=2, msg="balance = ledger")
         self.assertGreater(redeemed, 0)
         self.assertGreaterEqual(lowest, 0, "never below zero")
@@ -124,7 +129,7 @@ class TestTillContention(BaseCase):
         barrier = threading.Barrier(TILLS)
 
         def member(number):
-            rng = pos_tills.new_rng(number)
+            rng = till_client.new_rng(number)
             barrier.wait()
 
             def choose(env):
@@ -150,4 +155,74 @@ class TestTillContention(BaseCase):
             )
             given, left = cr.fetchone()
         self.assertEqual(given, 5)
-        self.assertEqual(left, 5 * (100 - pos_tills.REWARD_COST), "the five who got it paid for it once")
+        self.assertEqual(left, 5 * (100 - till_client.REWARD_COST), "the five who got it paid for it once")
+
+    def _deadlocks(self):
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT pg_stat_clear_snapshot()")
+            cr.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+            return cr.fetchone()[0]
+
+    def test_tills_over_json_rpc_on_a_multi_worker_server(self):
+        """The same Saturday against Odoo's multi-process server, the till's own JSON-RPC calls."""
+        shop = self._shop("Multi")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            pos_tills.add_cashier(env, shop, "fid_multi_cashier", "fid-multi-cashier-pw")
+            promotion = env["loyalty.program"].create(
+                {
+                    "name": "Multi promo",
+                    "program_type": "promotion",
+                    "company_id": shop["company"],
+                    "rule_ids": [Command.create({"reward_point_mode": "order", "reward_point_amount": 1})],
+                    "reward_ids": [Command.create({"reward_type": "discount", "discount": 10, "required_points": 1})],
+                }
+            )
+            promotion_id = promotion.id
+        dbname = get_db_name()
+        log = os.path.join(tempfile.gettempdir(), f"fidelite-multi-worker-{os.getpid()}.log")
+        command = [sys.executable, "-m", "odoo", "server"]
+        stats = Counter()
+        uuids = []
+        with till_client.multi_worker_server(command, config["config"], dbname, workers=2, log_path=log) as url:
+            deadlocks_before = self._deadlocks()
+
+            def till(number):
+                rng = till_client.new_rng(100 + number)
+                cookie = till_client.login(url, dbname, "fid_multi_cashier", "fid-multi-cashier-pw")
+                for operation in range(HTTP_ORDERS_PER_TILL):
+                    reward = 0 if operation % 4 == 3 else None
+                    uuids.append(till_client.http_sell(url, cookie, shop, rng, stats, 0, rng.choice([1, 2]), reward))
+
+            self._run_tills(till, TILLS)
+            # a modified till over the same JSON-RPC: the loyalty card under a promotion's id
+            cookie = till_client.login(url, dbname, "fid_multi_cashier", "fid-multi-cashier-pw")
+            data, coupons = till_client.order_data(shop, 0, 1)
+            result, error = till_client.jsonrpc_call(url, cookie, "pos.order", "sync_from_ui", [[data]])
+            self.assertFalse(error)
+            order_id = result["pos.order"][0]["id"]
+            tampered = {key: dict(value, program_id=promotion_id, points=5000) for key, value in coupons.items()}
+            with self.registry.cursor() as cr:
+                cr.execute("SELECT points FROM loyalty_card WHERE id = %s", [shop["cards"][0]])
+                before = cr.fetchone()[0]
+            _result, error = till_client.jsonrpc_call(
+                url, cookie, "pos.order", "confirm_coupon_programs", [order_id, tampered]
+            )
+            self.assertIn("Loyalty data refused", str(error))
+            time.sleep(1.5)  # PostgreSQL publishes its statistics once a second at most
+            deadlocks = self._deadlocks() - deadlocks_before
+        self.assertEqual(deadlocks, 0, "PostgreSQL reported deadlocks")
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT points FROM loyalty_card WHERE id = %s", [shop["cards"][0]])
+            after = cr.fetchone()[0]
+            cr.execute("SELECT COUNT(*) FROM pos_order WHERE uuid IN %s", [(*uuids, data["uuid"])])
+            orders = cr.fetchone()[0]
+            cr.execute(
+                "SELECT COALESCE(SUM(points), 0), MIN(balance_after) FROM fidelite_points_move WHERE card_id = %s",
+                [shop["cards"][0]],
+            )
+            ledger_total, lowest = cr.fetchone()
+        self.assertEqual(orders, TILLS * HTTP_ORDERS_PER_TILL + 1)
+        self.assertAlmostEqual(after, before, places=2, msg="the refused confirmation changed nothing")
+        self.assertAlmostEqual(after, ledger_total, places=2)
+        self.assertGreaterEqual(lowest, 0)
