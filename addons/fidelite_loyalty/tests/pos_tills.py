@@ -17,16 +17,15 @@ from odoo import Command, api
 from .till_client import REWARD_COST, order_data
 
 
-def build_shop(env, name, cards=1, stock=None, rewards=1):
-    """The shop's ids, committed by the caller: ``{"config", "session", "cash", "program", "rewards"...}``."""
+def build_shop(env, name, cards=1, stock=None, rewards=1, tills=8):
+    """The shop's ids, committed by the caller: ``{"tills": [{"config", "session", "cash"}], "program"...}``.
+
+    Each till is a POS of its own (its own order sequence, its own open session), as in a shop.
+    """
     env = env(user=env.ref("base.user_admin").id, su=True)  # opening a session needs a POS user
     company = env["res.company"].create({"name": name, "currency_id": env.ref("base.EUR").id})
     env = env(context={"allowed_company_ids": [company.id]})
     env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-    config = env["pos.config"].with_company(company).create({"name": f"{name} till"})
-    journal, methods = config._create_journal_and_payment_methods(cash_journal_vals={"name": f"{name} cash"})
-    config.write({"journal_id": journal.id, "payment_method_ids": methods})
-    cash = config.payment_method_ids.filtered("is_cash_count")[:1]
     reward_values = {
         "reward_type": "discount",
         "discount_mode": "per_order",
@@ -53,14 +52,9 @@ def build_shop(env, name, cards=1, stock=None, rewards=1):
     card_records = env["loyalty.card"].create(
         [{"program_id": program.id, "partner_id": member.id, "code": f"TILL{member.id:09d}"} for member in members]
     )
-    config.open_ui()
-    session = config.current_session_id
-    session.set_opening_control(0, None)
     return {
         "company": company.id,
-        "config": config.id,
-        "session": session.id,
-        "cash": cash.id,
+        "tills": [_open_till(env, f"{name} till {number}") for number in range(tills)],
         "program": program.id,
         "rewards": program.reward_ids.ids,
         "discount_product": program.reward_ids[:1].discount_line_product_id.id,
@@ -68,6 +62,20 @@ def build_shop(env, name, cards=1, stock=None, rewards=1):
         "cards": card_records.ids,
         "members": members.ids,
         "user": env.uid,
+    }
+
+
+def _open_till(env, name):
+    config = env["pos.config"].create({"name": name})
+    journal, methods = config._create_journal_and_payment_methods(cash_journal_vals={"name": f"{name} cash"})
+    config.write({"journal_id": journal.id, "payment_method_ids": methods})
+    config.open_ui()
+    session = config.current_session_id
+    session.set_opening_control(0, None)
+    return {
+        "config": config.id,
+        "session": session.id,
+        "cash": config.payment_method_ids.filtered("is_cash_count")[:1].id,
         "pricelist": config.pricelist_id.id,
     }
 
@@ -82,15 +90,15 @@ def retried(registry, rng, work, stats):
         except psycopg2.errors.DeadlockDetected:
             stats["deadlocks"] += 1
             time.sleep(rng.uniform(0, 0.02))
-        except psycopg2.errors.SerializationFailure:
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
             stats["retries"] += 1
             time.sleep(rng.uniform(0, 0.02))
     raise AssertionError("a till's order never went through")
 
 
-def sell(registry, shop, rng, stats, card_index, quantity, reward_index=None):
-    """One order as a till sends it: sync, then confirm its coupons (two transactions)."""
-    data, coupons = order_data(shop, card_index, quantity, reward_index)
+def sell(registry, shop, till, rng, stats, card_index, quantity, reward_index=None):
+    """One order as till number ``till`` sends it: sync, then confirm its coupons (two transactions)."""
+    data, coupons = order_data(shop, till, card_index, quantity, reward_index)
 
     def sync(env):
         env["pos.order"].sync_from_ui([data])
@@ -107,13 +115,14 @@ def sell(registry, shop, rng, stats, card_index, quantity, reward_index=None):
 def add_cashier(env, shop, login, password):
     """A POS user of the shop's company who logs in with ``password`` (committed by the caller)."""
     company = env["res.company"].browse(shop["company"])
-    env["res.users"].create(
+    user = env["res.users"].create(
         {
             "name": login,
             "login": login,
             "password": password,
             "company_id": company.id,
             "company_ids": [Command.set(company.ids)],
-            "group_ids": [Command.set([env.ref("point_of_sale.group_pos_user").id])],
+            "group_ids": [Command.set([env.ref("base.group_user").id, env.ref("point_of_sale.group_pos_user").id])],
         }
     )
+    env["res.users.settings"]._find_or_create_for_user(user)  # tills logging in at once would race for it

@@ -60,7 +60,7 @@ class TestTillContention(BaseCase):
             rng = till_client.new_rng(number)
             for operation in range(ORDERS_PER_TILL):
                 reward = 0 if operation % 4 == 3 else None
-                uuids.append(pos_tills.sell(self.registry, shop, rng, stats, 0, rng.choice([1, 2]), reward))
+                uuids.append(pos_tills.sell(self.registry, shop, number, rng, stats, 0, rng.choice([1, 2]), reward))
 
         self._run_tills(till, TILLS)
         self.assertEqual(stats["deadlocks"], 0, "a lock order that deadlocks")
@@ -92,7 +92,7 @@ class TestTillContention(BaseCase):
 
     def test_same_unlimited_reward_on_other_cards_does_not_wait(self):
         """A redemption in progress on one card never makes another card's redemption wait."""
-        shop = self._shop("Sans stock", cards=2)
+        shop = self._shop("Sans stock", cards=2, tills=1)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             for card in env["loyalty.card"].browse(shop["cards"]):
@@ -120,7 +120,7 @@ class TestTillContention(BaseCase):
             second.rollback()
 
     def test_last_five_in_stock_go_to_five_of_eight_cards(self):
-        shop = self._shop("Stock", cards=TILLS, stock=5)
+        shop = self._shop("Stock", cards=TILLS, stock=5, tills=1)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             for card in env["loyalty.card"].browse(shop["cards"]):
@@ -180,8 +180,13 @@ class TestTillContention(BaseCase):
             )
             promotion_id = promotion.id
         dbname = get_db_name()
-        log = os.path.join(tempfile.gettempdir(), f"fidelite-multi-worker-{os.getpid()}.log")
-        command = [sys.executable, "-m", "odoo", "server"]
+        folder = tempfile.mkdtemp(prefix="fidelite-multi-worker-")
+        log = os.path.join(folder, "server.log")
+        # a script file: a multi-process server starts its gevent process again as ``python argv[0]``
+        launcher = os.path.join(folder, "odoo_server.py")
+        with open(launcher, "w") as script:
+            script.write("from odoo.cli.command import main\nmain()\n")
+        command = [sys.executable, launcher, "server"]
         stats = Counter()
         uuids = []
         with till_client.multi_worker_server(command, config["config"], dbname, workers=2, log_path=log) as url:
@@ -192,12 +197,14 @@ class TestTillContention(BaseCase):
                 cookie = till_client.login(url, dbname, "fid_multi_cashier", "fid-multi-cashier-pw")
                 for operation in range(HTTP_ORDERS_PER_TILL):
                     reward = 0 if operation % 4 == 3 else None
-                    uuids.append(till_client.http_sell(url, cookie, shop, rng, stats, 0, rng.choice([1, 2]), reward))
+                    uuids.append(
+                        till_client.http_sell(url, cookie, shop, number, rng, stats, 0, rng.choice([1, 2]), reward)
+                    )
 
             self._run_tills(till, TILLS)
             # a modified till over the same JSON-RPC: the loyalty card under a promotion's id
             cookie = till_client.login(url, dbname, "fid_multi_cashier", "fid-multi-cashier-pw")
-            data, coupons = till_client.order_data(shop, 0, 1)
+            data, coupons = till_client.order_data(shop, 0, 0, 1)
             result, error = till_client.jsonrpc_call(url, cookie, "pos.order", "sync_from_ui", [[data]])
             self.assertFalse(error)
             order_id = result["pos.order"][0]["id"]

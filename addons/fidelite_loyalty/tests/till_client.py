@@ -21,8 +21,9 @@ def new_rng(seed):
     return random.Random(seed)
 
 
-def order_data(shop, card_index, quantity, reward_index=None):
-    """The paid order a till syncs: ``quantity`` coffees at 10 €, and a reward claimed if asked."""
+def order_data(shop, till, card_index, quantity, reward_index=None):
+    """The paid order till number ``till`` syncs: ``quantity`` coffees at 10 €, and a reward if asked."""
+    till = shop["tills"][till % len(shop["tills"])]
     lines = [
         (
             0,
@@ -65,17 +66,17 @@ def order_data(shop, card_index, quantity, reward_index=None):
     data = {
         "uuid": str(uuid.uuid4()),
         "name": f"Till order {uuid.uuid4().hex[:8]}",
-        "session_id": shop["session"],
+        "session_id": till["session"],
         "user_id": shop["user"],
         "partner_id": shop["members"][card_index],
-        "pricelist_id": shop["pricelist"],
+        "pricelist_id": till["pricelist"],
         "date_order": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
         "lines": lines,
         "amount_paid": total,
         "amount_total": total,
         "amount_tax": 0,
         "amount_return": 0,
-        "payment_ids": [(0, 0, {"amount": total, "payment_method_id": shop["cash"], "name": "cash"})],
+        "payment_ids": [(0, 0, {"amount": total, "payment_method_id": till["cash"], "name": "cash"})],
         "last_order_preparation_change": "{}",
         "to_invoice": False,
     }
@@ -164,9 +165,9 @@ def _concurrency_error(error):
     return "could not serialize" in text or "deadlock" in text.lower() or "LockNotAvailable" in text
 
 
-def http_sell(base_url, cookie, shop, rng, stats, card_index, quantity, reward_index=None):
-    """One order as a till sends it over JSON-RPC: sync it, then confirm its coupons."""
-    data, coupons = order_data(shop, card_index, quantity, reward_index)
+def http_sell(base_url, cookie, shop, till, rng, stats, card_index, quantity, reward_index=None):
+    """One order as till number ``till`` sends it over JSON-RPC: sync it, then confirm its coupons."""
+    data, coupons = order_data(shop, till, card_index, quantity, reward_index)
     order_id = None
     for method, args in (("sync_from_ui", [[data]]), ("confirm_coupon_programs", None)):
         for _attempt in range(100):
