@@ -122,6 +122,19 @@ class TestTamperedTill(PosOrderCase):
         self.assert_balance(card, 5, history=False)
         self.assert_balance(self.card, 10)
 
+    def test_attack_till_tops_up_an_ewallet_without_a_top_up_line(self):
+        Program = self.env["loyalty.program"]
+        ewallet = Program.browse(Program.create_from_template("ewallet")["res_id"])
+        ewallet.pos_ok = True
+        wallet = self.env["loyalty.card"].create(
+            {"program_id": ewallet.id, "partner_id": self.member.id, "code": "EW-ATTACK-01"}
+        )
+        order = self._paid_order()
+        entry = {"program_id": ewallet.id, "points": 300, "coupon_id": wallet.id, "partner_id": self.member.id}
+        self.confirm(order, {str(wallet.id): entry})
+        self.assert_balance(wallet, 0, history=False)
+        self.assert_balance(self.card, 10)
+
 
 @tagged("post_install", "-at_install")
 class TestDirectPointsWrites(PosOrderCase):
