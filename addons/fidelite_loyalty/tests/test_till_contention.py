@@ -80,7 +80,7 @@ class TestTillContention(BaseCase):
             credits, debits, redeemed, lowest = cr.fetchone()
             cr.execute(
                 "SELECT COALESCE(SUM(l.qty * l.price_unit), 0) FROM pos_order_line l"
-                "  JOIN pos_order o ON o.id = l.order_id WHERE o.uuid IN %s AND NOT l.is_reward_line",
+                "  JOIN pos_order o ON o.id = l.order_id WHERE o.uuid IN %s AND l.is_reward_line IS NOT TRUE",
                 [tuple(uuids)],
             )
             paid = cr.fetchone()[0]
