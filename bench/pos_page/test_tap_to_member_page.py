@@ -74,7 +74,7 @@ class TestTapToMemberPage(TestPointOfSaleHttpCommon):
 
         pcscd = stack.Pcscd().start()
         self.addCleanup(pcscd.close)
-        bridge = stack.Bridge(token=self.main_pos_config.fidelite_reader_token)
+        bridge = stack.Bridge(token=self.main_pos_config.fidelite_reader_token, origins=[self.base_url()])
         self.addCleanup(bridge.close)
         slot = stack.VirtualSlot()
         self.addCleanup(slot.remove)

@@ -32,7 +32,7 @@ slot = stack.VirtualSlot()
 events, lookups = [], []
 try:
     bridge.wait_for(lambda s: s.get("readers"))
-    ws = websocket.create_connection(bridge.url, timeout=10)
+    ws = websocket.create_connection(bridge.url, timeout=10, origin=bridge.origin)
     ws.recv()  # status
     rng = random.Random(6)  # noqa: S311 - when to tap, not a secret
     for uid in uids:

@@ -11,11 +11,18 @@ class FideliteSmsGateway(http.Controller):
     """Callbacks of the HTTP SMS gateway: delivery receipts and members' replies (STOP)."""
 
     def _check_token(self, token):
+        """The company whose webhook token ``token`` is (the gateway's shared secret), or None.
+
+        Compared in constant time; no token configured means no callback is accepted.
+        """
+        # public route: the tokens are only readable by the superuser
         companies = request.env["res.company"].sudo().search([("fidelite_sms_webhook_token", "!=", False)])
+        given = (token or "").encode()
+        found = None
         for company in companies:
-            if hmac.compare_digest(company.fidelite_sms_webhook_token, token or ""):
-                return company
-        return None
+            if hmac.compare_digest(company.fidelite_sms_webhook_token.encode(), given):
+                found = company
+        return found
 
     def _payload(self):
         try:
@@ -27,18 +34,32 @@ class FideliteSmsGateway(http.Controller):
         "/fidelite_campaigns/sms/status/<string:token>", type="http", auth="public", methods=["POST"], csrf=False
     )
     def sms_status(self, token, **kwargs):
-        if not self._check_token(token):
+        """A delivery receipt: ``{"reference": <the sms uuid>, "status": "delivered" | "failed" | ...}``.
+
+        403 without the company's token. A receipt without a reference, or whose reference is
+        no SMS of that company, changes nothing and is answered 200 ``{"ok": true, "ignored": ...}``
+        (a gateway retries what is not answered 2xx).
+        """
+        company = self._check_token(token)
+        if not company:
             return request.make_json_response({"error": "forbidden"}, status=403)
         payload = self._payload()
+        if not isinstance(payload, dict):
+            payload = {}
         reference, status = payload.get("reference") or payload.get("uuid"), payload.get("status")
-        trackers = request.env["sms.tracker"].sudo().search([("sms_uuid", "=", reference)])
+        if not reference or not isinstance(reference, str):
+            return request.make_json_response({"ok": True, "ignored": "no reference"})
+        # public route authenticated by the token: the receipt only touches that company's SMS
+        env = request.env(su=True)
+        traces = env["fidelite.chain.trace"].search([("sms_uuid", "=", reference), ("company_id", "=", company.id)])
+        trackers = env["sms.tracker"].search([("sms_uuid", "=", reference)])
+        if not traces and not trackers:
+            return request.make_json_response({"ok": True, "ignored": "unknown reference"})
         if status in ("delivered", "sent"):
             trackers._action_update_from_sms_state("sent")
         elif status in ("failed", "undelivered", "rejected"):
             trackers._action_update_from_sms_state("error", failure_type="sms_server")
-            request.env["fidelite.chain.trace"].sudo().search([("sms_uuid", "=", reference)]).write(
-                {"state": "failed", "skip_reason": "error", "note": status}
-            )
+            traces.write({"state": "failed", "skip_reason": "error", "note": status})
         return request.make_json_response({"ok": True})
 
     @http.route(

@@ -6,6 +6,7 @@ from odoo import fields, models
 from odoo.tools.misc import format_date
 
 from ..services import letters as letters_pdf
+from ..services import spreadsheet
 
 CSV_COLUMNS = ["member_number", "name", "street", "street2", "zip", "city", "country", "letter"]
 
@@ -34,22 +35,25 @@ class FidelitePostalBatch(models.Model):
         ``texts``: {partner id: the letter's text for that contact}.
         """
         self.ensure_one()
+        # every cell neutralised: a name or an address typed as "=..." must not run in a spreadsheet
         rows = [
-            [
-                p.fidelite_member_number or "",
-                p.name,
-                p.street or "",
-                p.street2 or "",
-                p.zip or "",
-                p.city or "",
-                p.country_id.code or "",
-                str(texts[p.id]),
-            ]
+            spreadsheet.safe_row(
+                [
+                    p.fidelite_member_number or "",
+                    p.name,
+                    p.street or "",
+                    p.street2 or "",
+                    p.zip or "",
+                    p.city or "",
+                    p.country_id.code or "",
+                    str(texts[p.id]),
+                ]
+            )
             for p in partners
         ]
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow(spreadsheet.safe_row(CSV_COLUMNS))
         writer.writerows(rows)
         company = self.company_id or self.env.company
         sender = [line for line in [company.name, *self._address_lines(company.partner_id)[1:]] if line]

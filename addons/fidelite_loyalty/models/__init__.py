@@ -39,3 +39,4 @@ from . import fidelite_api_request
 from . import fidelite_settlement
 from . import fidelite_service_report
 from . import fidelite_demo
+from . import fidelite_rate_counter

@@ -2,7 +2,7 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..services import gift_cards, network, rules
 
@@ -274,19 +274,40 @@ class LoyaltyProgram(models.Model):
         return any(mail.trigger == "points_reach" for mail in program.communication_plan_ids)
 
     @api.model
-    def fidelite_pos_bonus_preview(self, program_ids, partner_id, product_ids, amount_incl, amount_excl):
+    def fidelite_pos_bonus_preview(self, session_id, program_ids, partner_id, product_ids, amount_incl, amount_excl):
         """What the bonus rules would give the till's current basket now (a preview).
 
-        The server evaluates the rules again when the order is synced; the till only shows it.
+        Only for the POS user who opened ``session_id``, while it is open, with the user's own
+        rights, for the programs that session's till loads; the answer is what the till shows:
+        per program, the multiplier, the points added and the names of the rules that fire. The
+        server evaluates the rules again when the order is synced.
         """
+        session = self._fidelite_preview_session(session_id)
         partner = self.env["res.partner"].browse(partner_id).exists()
-        programs = self.sudo().browse(program_ids).exists().filtered("fidelite_has_rules")
+        till_programs = session.config_id._get_program_ids()
+        programs = till_programs.filtered(lambda p: p.id in set(program_ids or ()) and p.fidelite_has_rules)
         if not partner or not programs:
             return {}
+        partner.check_access("read")
         tz = pytz.timezone(self.env.user.tz or self.env.company.partner_id.tz or "UTC")
         moment = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
         products = self.env["product.product"].browse(product_ids).exists()
-        return rules.preview(programs, partner.sudo(), products.sudo(), amount_incl, amount_excl, moment)
+        return rules.preview(programs, partner, products, amount_incl, amount_excl, moment)
+
+    @api.model
+    def _fidelite_preview_session(self, session_id):
+        """The open POS session of the current user ``session_id`` is, else an AccessError."""
+        user = self.env.user
+        session = self.env["pos.session"].browse(session_id if isinstance(session_id, int) else 0).exists()
+        if (
+            not user.has_group("point_of_sale.group_pos_user")
+            or not session
+            or session.state != "opened"
+            or session.user_id != user
+        ):
+            raise AccessError(self.env._("The bonus preview is for the cashier of an open session only."))
+        session.check_access("read")
+        return session
 
     @api.model
     def _load_pos_data_fields(self, config):

@@ -108,8 +108,19 @@ class ResPartner(models.Model):
             )
 
     def fidelite_apply_referral_code(self, code):
-        """The customer joins on a member's recommendation (till, portal, sign-up form)."""
+        """The customer joins on a member's recommendation (till, portal, sign-up form).
+
+        Callable over JSON-RPC: each call counts as a look-up of the calling user, limited to
+        ``fidelite_loyalty.referral_lookups_per_hour`` (10 by default), refused ones included.
+        Server code calling it as superuser (the portal, which throttles its visitors itself)
+        is not counted.
+        """
         self.ensure_one()
+        if not self.env.su:
+            # the limit is a system setting, read whoever calls
+            params = self.env["ir.config_parameter"].sudo()
+            limit = int(params.get_param(referral.LOOKUPS_PARAM, referral.DEFAULT_LOOKUPS_PER_HOUR) or 0)
+            referral.check_lookup_rate(self.env, limit)
         return referral.apply_code(self, code).name
 
     def action_fidelite_enrol(self):

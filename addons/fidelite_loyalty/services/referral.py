@@ -6,9 +6,17 @@ refer themselves, a customer is referred once, and a customer who has already bo
 cannot become a referee.
 """
 
+import logging
 import secrets
 
 from odoo.exceptions import UserError
+
+from . import rate_limit
+
+_logger = logging.getLogger(__name__)
+
+LOOKUPS_PARAM = "fidelite_loyalty.referral_lookups_per_hour"
+DEFAULT_LOOKUPS_PER_HOUR = 10
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the till
 
@@ -22,14 +30,14 @@ def new_code(env):
 
 
 def apply_code(referee, code):
-    """Record that ``referee`` joined on ``code``'s member's recommendation."""
+    """Record that ``referee`` joined on ``code``'s member's recommendation.
+
+    What depends on the referee alone is checked first: whether a code exists is only told by
+    "no member has this code" or by the referral recorded (no enumeration through the other
+    refusals), and the caller limits the look-ups (``check_lookup_rate``).
+    """
     env = referee.env
     code = (code or "").strip().upper()
-    referrer = env["res.partner"].sudo().search([("fidelite_referral_code", "=", code)], limit=1)
-    if not referrer:
-        raise UserError(env._("No member has the referral code %s.", code))
-    if referrer.commercial_partner_id == referee.commercial_partner_id:
-        raise UserError(env._("A member cannot refer themselves."))
     if referee.fidelite_referred_by_id:
         raise UserError(
             env._(
@@ -40,8 +48,20 @@ def apply_code(referee, code):
         )
     if _has_bought(referee):
         raise UserError(env._("%s is already a customer: only new customers can be referred.", referee.name))
+    referrer = env["res.partner"].sudo().search([("fidelite_referral_code", "=", code)], limit=1)
+    if not code or not referrer:
+        raise UserError(env._("No member has the referral code %s.", code))
+    if referrer.commercial_partner_id == referee.commercial_partner_id:
+        raise UserError(env._("A member cannot refer themselves."))
     referee.sudo().fidelite_referred_by_id = referrer
     return referrer
+
+
+def check_lookup_rate(env, limit):
+    """Count a look-up of a referral code by the current user; refused beyond ``limit`` an hour."""
+    if not rate_limit.hit(env, f"referral_lookup:user:{env.uid}", max(limit, 1), 3600):
+        _logger.warning("referral code look-ups refused for user %s: more than %s this hour", env.uid, limit)
+        raise UserError(env._("Too many referral codes tried: please wait and try again."))
 
 
 def _has_bought(partner):

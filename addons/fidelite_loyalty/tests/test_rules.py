@@ -156,11 +156,12 @@ class TestRules(LedgerCase):
         self.rule(
             name="Ten more for coffee", product_category_ids=[Command.set(self.coffee.ids)], effect="add", value=10
         )
-        Program = self.env["loyalty.program"].with_user(self.clerk)
-        preview = Program.fidelite_pos_bonus_preview([self.program.id], self.member.id, self.beans.ids, 30.0, 25.0)
+        # the till's RPC (who may call it, for which session) is in tests/attacks/test_pos_rpc.py
+        program, member = self.program.with_user(self.clerk), self.member.with_user(self.clerk)
+        beans, mug = self.beans.with_user(self.clerk), self.mug.with_user(self.clerk)
+        preview = rules.preview(program, member, beans, 30.0, 25.0, self.tuesday_17h)
         bonus = preview[self.program.id]
         self.assertEqual((bonus["multiplier"], bonus["extra"]), (2.0, 10.0))
         self.assertEqual(sorted(bonus["rules"]), ["Double from 25 €", "Ten more for coffee"])
-        small = Program.fidelite_pos_bonus_preview([self.program.id], self.member.id, self.mug.ids, 10.0, 8.0)
+        small = rules.preview(program, member, mug, 10.0, 8.0, self.tuesday_17h)
         self.assertEqual((small[self.program.id]["multiplier"], small[self.program.id]["extra"]), (1.0, 0.0))
-        self.assertEqual(Program.fidelite_pos_bonus_preview([self.program.id], 0, self.mug.ids, 10.0, 8.0), {})

@@ -2,6 +2,8 @@ import logging
 
 from odoo import api, fields, models
 
+from odoo.addons.fidelite_loyalty.services import rate_limit
+
 _logger = logging.getLogger(__name__)
 
 KINDS = [("gift_card", "Gift card balance"), ("referral", "Referral code")]
@@ -38,7 +40,16 @@ class FidelitePortalAttempt(models.Model):
 
     @api.model
     def _fidelite_allowed(self, kind, ip_address, user):
-        """Whether one more try of ``kind`` is allowed from this IP address and this account."""
+        """Whether one more try of ``kind`` is allowed from this IP address and this account.
+
+        Locks the account's and the address's rows until the transaction ends, so the caller
+        records its try (``_fidelite_record``) before a concurrent request of the same account or
+        address counts: of two parallel tries at the limit, one passes (the other, counted from
+        an older snapshot, fails to serialize and is retried by Odoo, seeing the first).
+        """
+        keys = [f"portal_{kind}:user:{user.id}"] if user else []
+        keys += [f"portal_{kind}:ip:{ip_address}"] if ip_address else []
+        rate_limit.lock(self.env, keys)
         attempts, window = self._fidelite_limits()
         since = fields.Datetime.subtract(fields.Datetime.now(), minutes=window)
         Attempt = self.sudo()

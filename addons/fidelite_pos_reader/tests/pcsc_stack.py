@@ -294,15 +294,24 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class Bridge:
-    """``python -m fidelite_reader_bridge`` in a child process, with its log in a file."""
+TILL_ORIGIN = "http://till.test"  # the origin the plain tests' "page" connects from
 
-    def __init__(self, token="till-secret", extra_args=(), port=None):
+
+class Bridge:
+    """``python -m fidelite_reader_bridge`` in a child process, with its log in a file.
+
+    ``origins``: the origins of the pages allowed to connect (the bridge refuses to start
+    without); a POS tour passes its Odoo server's ``base_url()``.
+    """
+
+    def __init__(self, token="till-secret", extra_args=(), port=None, origins=(TILL_ORIGIN,)):
         self.port = port or free_port()
         self.token = token
+        self.origin = origins[0]
         self.log = Path(tempfile.mkstemp(prefix="fidelite-bridge-", suffix=".log")[1])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BRIDGE_DIR), os.environ.get("PYTHONPATH", "")]))
         args = [sys.executable, "-m", "fidelite_reader_bridge", "--port", str(self.port), f"--token={token}"]
+        args += [f"--allowed-origins={','.join(origins)}"]
         args += ["--readers", "ACR122", "--aid", MEMBER_AID.hex(), "--log-level", "DEBUG", *extra_args]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -43,8 +43,8 @@ def bridge(pcscd):
 class Till:
     """What the POS page sees: the bridge's WebSocket messages."""
 
-    def __init__(self, url):
-        self.ws = websocket.create_connection(url, timeout=10)
+    def __init__(self, url, origin=stack.TILL_ORIGIN):
+        self.ws = websocket.create_connection(url, timeout=10, origin=origin)
 
     def next(self, kind="card", timeout=5):
         deadline = time.monotonic() + timeout
@@ -112,7 +112,7 @@ def test_contact_card_member_record(slot, till):
 
 def test_wrong_token_refused(bridge):
     with pytest.raises(websocket.WebSocketBadStatusException):
-        websocket.create_connection(f"ws://127.0.0.1:{bridge.port}/?token=guess", timeout=5)
+        websocket.create_connection(f"ws://127.0.0.1:{bridge.port}/?token=guess", timeout=5, origin=bridge.origin)
 
 
 def test_event_waits_briefly_for_the_till_then_is_dropped(pcscd, slot):

@@ -37,7 +37,7 @@ class TestReaderTour(TestPointOfSaleHttpCommon):
     def _reader_stack(self):
         pcscd = stack.Pcscd().start()
         self.addCleanup(pcscd.close)
-        bridge = stack.Bridge(token=self.main_pos_config.fidelite_reader_token)
+        bridge = stack.Bridge(token=self.main_pos_config.fidelite_reader_token, origins=[self.base_url()])
         self.addCleanup(bridge.close)
         slot = stack.VirtualSlot()
         self.addCleanup(slot.remove)

@@ -9,7 +9,7 @@ import threading
 
 from . import __version__
 from .cardio import ReadSettings
-from .server import BridgeServer, Hub
+from .server import BridgeConfigError, BridgeServer, Hub
 
 _logger = logging.getLogger("fidelite_reader_bridge")
 
@@ -19,6 +19,7 @@ DEFAULTS = {
     "port": "8790",
     "token": "",
     "allowed_origins": "",
+    "allowed_hosts": "",
     "max_age": "10",
     "aid": "",
     "mode": "record",
@@ -41,8 +42,15 @@ def parse_args(argv):
     parser.add_argument("--readers", help="only readers whose name contains this text (e.g. ACR122)")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1: this computer only)")
     parser.add_argument("--port", type=int, help="port of the WebSocket (default 8790)")
-    parser.add_argument("--token", help="the till's token, as shown in the POS settings")
-    parser.add_argument("--allowed-origins", help="comma-separated origins allowed, e.g. https://shop.example.com")
+    parser.add_argument("--token", help="the till's token, as shown in the POS settings (required)")
+    parser.add_argument(
+        "--allowed-origins", help="comma-separated origins of the POS pages (required), e.g. https://shop.example.com"
+    )
+    parser.add_argument(
+        "--allowed-hosts",
+        help="comma-separated names the tills use to reach the bridge, besides the address it listens on "
+        "(required with --host 0.0.0.0)",
+    )
     parser.add_argument("--max-age", type=float, help="seconds a read waits for a till to connect (default 10)")
     parser.add_argument("--aid", help="hexadecimal AID of the card application holding the member number")
     parser.add_argument("--mode", choices=["record", "binary"], help="READ RECORD (default) or READ BINARY")
@@ -93,19 +101,30 @@ def main(argv=None):
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stdout,
     )
-    from .watcher import ReaderWatcher  # needs pyscard: imported once the settings are known good
-
     hub = Hub(max_age=max_age)
     origins = [o.strip() for o in values["allowed_origins"].split(",") if o.strip()]
+    hosts = [h.strip() for h in values["allowed_hosts"].split(",") if h.strip()]
     try:
         server = BridgeServer(
-            values["host"], port, hub, values["token"], origins, values["certfile"] or None, values["keyfile"] or None
+            values["host"],
+            port,
+            hub,
+            values["token"],
+            origins,
+            values["certfile"] or None,
+            values["keyfile"] or None,
+            allowed_hosts=hosts,
         )
+    except BridgeConfigError as exc:
+        # refused before listening: without these settings any web page could read the cards
+        _logger.error("not started: %s", exc)
+        print(f"fidelite-reader-bridge: not started: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         _logger.error("cannot listen on %s:%s: %s", values["host"], port, exc)
         return 2
-    if not values["token"]:
-        _logger.warning("no till token configured: any page of this computer may connect")
+    from .watcher import ReaderWatcher  # needs pyscard: imported once the settings are known good
+
     watcher = ReaderWatcher(read, hub.publish, hub.set_status, reader_filter=values["readers"])
     stopped = threading.Event()
 

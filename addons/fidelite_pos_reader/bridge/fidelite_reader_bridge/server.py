@@ -1,9 +1,13 @@
 """The bridge's local WebSocket server, to which the Point of Sale page of this till connects.
 
-Standard library only (RFC 6455, text frames, ping/close). The page authenticates with the
-till's token (``?token=``, set in the POS settings and in the bridge's configuration); an
-optional list of allowed origins refuses pages of other sites. ``GET /status`` answers a
-JSON summary for support technicians (no card identifiers in it).
+Standard library only (RFC 6455, text frames, ping/close). The bridge does not start without
+the till's token and the list of allowed origins. Every request must name, in its ``Host``
+header, an address the bridge listens on (a page of another site reaching it through a DNS
+name pointing at 127.0.0.1, "DNS rebinding", is refused with 421); a WebSocket must come from
+an allowed ``Origin`` and carry the till's token (``?token=``, set in the POS settings and in
+the bridge's configuration), else 403. ``GET /status`` answers a JSON summary for support
+technicians (no card identifiers in it), to clients without an ``Origin`` (curl) or from an
+allowed one.
 
 Card events are never sent to a page that connects long after the tap: with no page
 connected, an event waits at most ``max_age`` seconds, then it is dropped (and logged).
@@ -12,6 +16,7 @@ connected, an event waits at most ``max_age`` seconds, then it is dropped (and l
 import base64
 import hashlib
 import hmac
+import ipaddress
 import itertools
 import json
 import logging
@@ -29,6 +34,46 @@ WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_HEADER = 8192
 MAX_FRAME = 65536
 QUEUE_SIZE = 20
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 - recognised to be refused, never listened on
+
+
+class BridgeConfigError(ValueError):
+    """The bridge's settings would let any web page read the cards: it does not start."""
+
+
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_host_names(host, extra=()):
+    """The names a request's ``Host`` may give: the listening address, loopback aliases, ``extra``."""
+    names = {name.strip().lower().strip("[]") for name in extra if name.strip()}
+    host = (host or "").strip().lower().strip("[]")
+    if host in WILDCARD_HOSTS:
+        if not names:
+            raise BridgeConfigError(
+                f"listening on every address ({host or 'all'}) needs allowed_hosts: the names the tills use"
+            )
+        return names
+    names.add(host)
+    if _is_loopback(host):
+        names |= LOOPBACK_NAMES
+    return names
+
+
+def parse_host(value):
+    """(name, port or None) of a ``Host`` header, None when malformed."""
+    try:
+        url = urlsplit("//" + value)
+        return (url.hostname or "", url.port)
+    except ValueError:
+        return None
 
 
 class Hub:
@@ -111,22 +156,12 @@ class _Handler(socketserver.StreamRequestHandler):
         if request is None:
             return
         path, query, headers = request
+        refusal = self._refusal(path, query, headers)
+        if refusal:
+            self._reply(*refusal)
+            return
         if path == "/status":
             self._reply(200, json.dumps(self.server.hub.summary()), "application/json")
-            return
-        if headers.get("upgrade", "").lower() != "websocket" or "sec-websocket-key" not in headers:
-            self._reply(400, "a WebSocket is expected here\n")
-            return
-        token = self.server.token
-        given = (query.get("token") or [""])[0]
-        if token and not hmac.compare_digest(given.encode(), token.encode()):
-            _logger.warning("connection refused: wrong till token (from %s)", headers.get("origin", "?"))
-            self._reply(403, "wrong token\n")
-            return
-        origins = self.server.allowed_origins
-        if origins and headers.get("origin", "") not in origins:
-            _logger.warning("connection refused: origin %s is not allowed", headers.get("origin"))
-            self._reply(403, "origin not allowed\n")
             return
         accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + WS_GUID).encode()).digest())  # noqa: S324 - RFC 6455
         self.wfile.write(
@@ -146,6 +181,27 @@ class _Handler(socketserver.StreamRequestHandler):
             self.open = False
             self.server.hub.detach(self)
             _logger.info("till disconnected")
+
+    def _refusal(self, path, query, headers):
+        """(status, text) of a request refused, None for one to serve."""
+        if not self.server.host_allowed(headers.get("host", "")):
+            # DNS rebinding: a page of evil.example whose name now points at 127.0.0.1
+            _logger.warning("request refused: Host %r is not an address of this bridge", headers.get("host"))
+            return 421, "unknown host\n"
+        origin = headers.get("origin")
+        # a support technician's curl asking /status sends no Origin; a web page always does
+        if (path != "/status" or origin is not None) and origin not in self.server.allowed_origins:
+            _logger.warning("request refused: origin %s is not allowed", origin)
+            return 403, "origin not allowed\n"
+        if path == "/status":
+            return None
+        if headers.get("upgrade", "").lower() != "websocket" or "sec-websocket-key" not in headers:
+            return 400, "a WebSocket is expected here\n"
+        given = (query.get("token") or [""])[0]
+        if not hmac.compare_digest(given.encode(), self.server.token.encode()):
+            _logger.warning("connection refused: wrong till token (from %s)", origin)
+            return 403, "wrong token\n"
+        return None
 
     def _read_request(self):
         lines, size = [], 0
@@ -174,7 +230,7 @@ class _Handler(socketserver.StreamRequestHandler):
         data = body.encode()
         self.wfile.write(
             f"HTTP/1.1 {code} {'OK' if code == 200 else 'Refused'}\r\nContent-Type: {content_type}\r\n"
-            f"Content-Length: {len(data)}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n".encode()
+            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
             + data
         )
 
@@ -229,15 +285,31 @@ class BridgeServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, host, port, hub, token="", allowed_origins=(), certfile=None, keyfile=None):
+    def __init__(self, host, port, hub, token="", allowed_origins=(), certfile=None, keyfile=None, allowed_hosts=()):
+        if not token:
+            raise BridgeConfigError("no till token configured (token): any web page could read the cards")
+        origins = {origin.strip().rstrip("/") for origin in allowed_origins if origin.strip()}
+        if not origins:
+            raise BridgeConfigError(
+                "no allowed origins configured (allowed_origins): the Odoo address of the POS page is needed"
+            )
         self.hub = hub
         self.token = token
-        self.allowed_origins = set(allowed_origins)
+        self.allowed_origins = origins
+        self.host_names = allowed_host_names(host, allowed_hosts)
         self.tls = None
         if certfile:
             self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self.tls.load_cert_chain(certfile, keyfile or None)
         super().__init__((host, port), _Handler)
+
+    def host_allowed(self, value):
+        """Whether a ``Host`` header names this bridge: one of its names, and its port if given."""
+        parsed = parse_host(value)
+        if not parsed:
+            return False
+        name, port = parsed
+        return name in self.host_names and port in (None, self.server_address[1])
 
     def get_request(self):
         sock, addr = super().get_request()

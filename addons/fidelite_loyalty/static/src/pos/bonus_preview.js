@@ -28,7 +28,9 @@ patch(PosStore.prototype, {
             return;
         }
         try {
+            // the server answers the cashier of this open session only
             const bonus = await this.data.call("loyalty.program", "fidelite_pos_bonus_preview", [
+                this.session.id,
                 programs.map((p) => p.id),
                 partner.id,
                 productIds,
