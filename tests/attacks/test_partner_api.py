@@ -1,11 +1,16 @@
 """Attacks on the partner API: hammering card numbers, flooding calls, reading a key's secret."""
 
 import json
+import random
+import threading
+import time
 
-from odoo import Command
+from odoo import Command, api
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, new_test_user
 
+from odoo.addons.fidelite_loyalty.services import partner_api
 from odoo.addons.fidelite_loyalty.tests.partner_api_common import API, PartnerApiCase
 
 
@@ -119,3 +124,75 @@ class TestAttackPartnerApi(AttackTags, PartnerApiCase):
                 records.with_user(other).with_context(allowed_company_ids=other_company.ids).read()
         self.assertNotIn(shown, repr(Wizard.with_user(other).search_read([])))
         self.assertEqual(self.send("GET", "/cards/CV0000001", key=shown)[0], 200, "the key still works")
+
+
+class TestAttackPartnerApiConcurrentCounting(AttackTags, BaseCase):
+    """Two workers flood one key at once, each call in its own transaction: no call is lost to
+    the count, none waits on or conflicts with the other (no serialization error), and no more
+    calls than the limit (plus the one the other worker has in flight) get through."""
+
+    CALLS = 60
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        suffix = random.randrange(10**9)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            program = env["loyalty.program"].create({"name": "Flooded town centre", "program_type": "loyalty"})
+            merchant = env["fidelite.partner.merchant"].create(
+                {
+                    "name": f"Flooding merchant {suffix}",
+                    "partner_id": env["res.partner"].create({"name": "Flooding merchant"}).id,
+                    "program_id": program.id,
+                }
+            )
+            _secret, key = partner_api.new_key(merchant, "flood", partner_api.SCOPES)
+            key.rate_limit_per_minute = self.CALLS + 20  # of 2 x CALLS calls
+            self.program_id, self.merchant_id, self.key_id = program.id, merchant.id, key.id
+            cr.execute("SELECT extract(second FROM now())")
+            second = cr.fetchone()[0]
+        if second > 45:  # all the calls in one minute
+            time.sleep(61 - float(second))
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            merchant = env["fidelite.partner.merchant"].browse(self.merchant_id)
+            outlet = merchant.outlet_id
+            merchant.unlink()  # its keys, their counters and failures
+            outlet.unlink()
+            program = env["loyalty.program"].browse(self.program_id)
+            program.active = False
+            program.unlink()
+
+    def _worker(self, answers, errors, barrier):
+        try:
+            barrier.wait()
+            for _call in range(self.CALLS):
+                with self.registry.cursor() as cr:
+                    try:
+                        partner_api.throttle(api.Environment(cr, api.SUPERUSER_ID, {}), self.key_id)
+                        answers.append(200)
+                    except partner_api.ApiError as error:
+                        answers.append(error.status)
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    def test_attack_partner_api_flood_from_two_workers(self):
+        answers, errors, barrier = [], [], threading.Barrier(2)
+        workers = [threading.Thread(target=self._worker, args=(answers, errors, barrier)) for _worker in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        self.assertFalse(errors, "a worker waited on or conflicted with the other")
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT sum(calls), count(*) FROM fidelite_api_counter WHERE key_id = %s", [self.key_id])
+            counted, rows = cr.fetchone()
+        self.assertEqual(counted, 2 * self.CALLS, "a call was not counted")
+        self.assertEqual(rows, 2, "one row per worker")
+        limit = self.CALLS + 20
+        self.assertEqual(set(answers), {200, 429})
+        self.assertTrue(limit <= answers.count(200) <= limit + 1, answers.count(200))
