@@ -106,7 +106,7 @@ class TestAttackPartnerApi(AttackTags, PartnerApiCase):
         )
         action = self.merchant.with_user(own).action_new_key()
         Wizard = self.env[action["res_model"]]
-        shown = Wizard.with_user(own).with_context(action.get("context", {})).browse(action["res_id"]).secret
+        shown = Wizard.with_user(own).with_context(**action.get("context", {})).browse(action["res_id"]).secret
         self.assertTrue(shown and shown.startswith("fid_"), "the dialog shows the new key once")
         self.assertEqual(self.send("GET", "/cards/CV0000001", key=shown)[0], 200, "the key shown works")
         key = self.merchant.key_ids.sorted("id")[-1]
