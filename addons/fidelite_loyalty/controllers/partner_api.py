@@ -29,7 +29,10 @@ class PartnerApi(http.Controller):
         return request.make_response(text, headers=[("Content-Type", "application/json; charset=utf-8")], status=status)
 
     def _error(self, error):
-        return self._answer(error.status, error.body())
+        response = self._answer(error.status, error.body())
+        if error.retry_after:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     def _merchant(self, scope):
         return partner_api.authenticate(self._env(), request.httprequest.headers.get("Authorization"), scope)
@@ -47,12 +50,12 @@ class PartnerApi(http.Controller):
         methods=["GET"],
         csrf=False,
         save_session=False,
-        readonly=True,
+        readonly=False,  # counts the call (the key's limits), records a failed look-up
     )
     def card(self, identifier):
         try:
-            merchant = self._merchant("lookup")
-            return self._answer(200, partner_api.lookup(merchant, identifier))
+            merchant, key_id = self._merchant("lookup")
+            return self._answer(200, partner_api.lookup(merchant, identifier, key_id))
         except ApiError as error:
             return self._error(error)
 
@@ -70,13 +73,13 @@ class PartnerApi(http.Controller):
 
     def _operation(self, operation):
         try:
-            merchant = self._merchant(operation)
+            merchant, key_id = self._merchant(operation)
             try:
                 payload = json.loads(request.httprequest.get_data() or b"null")
             except (ValueError, UnicodeDecodeError) as error:
                 raise ApiError(422, "invalid_request", "The body is not valid JSON.") from error
             status, text = partner_api.call(
-                merchant, operation, request.httprequest.headers.get("Idempotency-Key"), payload
+                merchant, operation, request.httprequest.headers.get("Idempotency-Key"), payload, key_id
             )
             return self._answer_text(status, text)
         except ApiError as error:

@@ -36,6 +36,8 @@ from . import fidelite_outlet_report
 from . import fidelite_partner_merchant
 from . import fidelite_partner_merchant_key
 from . import fidelite_api_request
+from . import fidelite_api_failure
+from . import fidelite_api_counter
 from . import fidelite_settlement
 from . import fidelite_service_report
 from . import fidelite_demo

@@ -111,7 +111,7 @@ class FidelitePartnerMerchant(models.Model):
         """Create an API key with every scope and show it once."""
         self.ensure_one()
         secret, key = partner_api.new_key(self, self.env._("Key %s", len(self.key_ids) + 1), partner_api.SCOPES)
-        wizard = self.env["fidelite.partner.merchant.key.wizard"].create({"key_id": key.id, "secret": secret})
+        wizard = self.env["fidelite.partner.merchant.key.wizard"].create({"key_id": key.id})
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New API key"),
@@ -119,6 +119,8 @@ class FidelitePartnerMerchant(models.Model):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            # the secret goes to this dialog only, never to the database (see the wizard)
+            "context": {partner_api.NEW_KEY_CONTEXT: f"{key.id}:{secret}"},
         }
 
     def action_view_settlements(self):

@@ -10,6 +10,11 @@ class FidelitePartnerMerchantKey(models.Model):
     A key is ``fid_<prefix>_<secret>``; the prefix (not secret) finds the row, the SHA-256 of
     the whole key is compared in constant time. Keys are 256-bit random values,
     so a fast hash is as safe as a slow one and keeps every call cheap.
+
+    Each key has its limits: calls per minute (``fidelite.api.counter``) and failed card
+    look-ups per hour (``fidelite.api.failure``); past the latter it is locked out for
+    ``lockout_minutes`` (``locked_until``). The API reads them fresh with its counting
+    statement, not from the cached credentials.
     """
 
     _name = "fidelite.partner.merchant.key"
@@ -25,8 +30,25 @@ class FidelitePartnerMerchantKey(models.Model):
     scope_earn = fields.Boolean(string="Earn", default=True)
     scope_burn = fields.Boolean(string="Burn", default=True)
     active = fields.Boolean(default=True)
+    rate_limit_per_minute = fields.Integer(
+        string="Calls per minute", default=600, help="Calls answered in a minute, beyond which the API answers 429."
+    )
+    failure_limit_per_hour = fields.Integer(
+        string="Failed look-ups per hour",
+        default=30,
+        help="Unknown or refused card numbers tried within an hour, beyond which the key is locked out.",
+    )
+    lockout_minutes = fields.Integer(
+        string="Lock-out (minutes)", default=60, help="How long a key stays locked out after too many failed look-ups."
+    )
+    locked_until = fields.Datetime(string="Locked out until", readonly=True, copy=False)
+    failure_ids = fields.One2many("fidelite.api.failure", "key_id", string="Failed look-ups")
 
     _prefix_unique = models.Constraint("UNIQUE(prefix)", "Two API keys cannot share a prefix.")
+    _limits_positive = models.Constraint(
+        "CHECK(rate_limit_per_minute > 0 AND failure_limit_per_hour > 0 AND lockout_minutes > 0)",
+        "An API key's limits and lock-out are positive numbers.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -47,11 +69,15 @@ class FidelitePartnerMerchantKey(models.Model):
     def action_revoke(self):
         self.active = False
 
+    def action_unlock(self):
+        """Lift a lock-out now (the failed look-ups stay recorded)."""
+        self.locked_until = False
+
     @api.model
     @tools.ormcache("prefix")
     def _fidelite_credentials(self, prefix):
-        """(hash, scopes, merchant id, company id, merchant's values, program's values) of the
-        active key ``prefix`` of an active merchant, or None.
+        """(hash, scopes, merchant id, company id, merchant's values, program's values, key id)
+        of the active key ``prefix`` of an active merchant, or None.
 
         Every API call asks: cached, and cleared whenever a key, a merchant or a program changes
         what it reads (``fidelite.partner.merchant``, ``loyalty.program``). The values are what a
@@ -63,7 +89,7 @@ class FidelitePartnerMerchantKey(models.Model):
         self.env["loyalty.program"].flush_model()
         self.env.cr.execute(
             """
-            SELECT k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id, m.company_id,
+            SELECT k.id, k.key_hash, k.scope_lookup, k.scope_earn, k.scope_burn, k.merchant_id, m.company_id,
                    m.name, m.program_id, m.points_per_unit, m.outlet_id,
                    p.name, p.active, p.program_type, p.fidelite_expiry_policy, p.fidelite_expiry_months
               FROM fidelite_partner_merchant_key k
@@ -76,6 +102,7 @@ class FidelitePartnerMerchantKey(models.Model):
         row = self.env.cr.fetchone()
         if not row:
             return None
+        key_id, *row = row
         key_hash, lookup, earn, burn, merchant_id, company_id, *merchant_row = row[:10]
         program_name, *program_row = row[10:]
         scopes = frozenset(scope for scope, allowed in (("lookup", lookup), ("earn", earn), ("burn", burn)) if allowed)
@@ -87,4 +114,4 @@ class FidelitePartnerMerchantKey(models.Model):
             ("name", tuple(sorted(program_name.items()))),
             *zip(PROGRAM_COLUMNS, program_row, strict=True),
         )
-        return key_hash, scopes, merchant_id, company_id, merchant, program
+        return key_hash, scopes, merchant_id, company_id, merchant, program, key_id

@@ -220,11 +220,15 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _fidelite_next_ean13(self, company=None):
-        """A new card number: the company's in-store prefix, a running number, a check digit."""
-        company = company or self.env.company
-        prefix = company.fidelite_card_prefix or "299"
-        number = int(self.env["ir.sequence"].sudo().next_by_code("fidelite.card.number"))
-        return card_codes.make_ean13(prefix, number)
+        """A new card number: the company's in-store prefix, random digits, a check digit."""
+        return self._fidelite_new_ean13_codes(1, company)[0]
+
+    @api.model
+    def _fidelite_new_ean13_codes(self, count, company=None):
+        """``count`` new unique card numbers, unpredictable (not a sequence one could enumerate)."""
+        self.flush_model(["code"])
+        prefix = (company or self.env.company).fidelite_card_prefix or "299"
+        return card_codes.new_ean13_codes(self.env, prefix, count)
 
     @api.model
     def fidelite_lookup(self, identifier):

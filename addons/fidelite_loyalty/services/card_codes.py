@@ -1,6 +1,7 @@
 """Card identifiers: EAN-13 numbers with an in-store prefix, and reader UIDs."""
 
 import re
+import secrets
 
 from odoo.exceptions import ValidationError
 
@@ -38,6 +39,29 @@ def make_ean13(prefix, number):
     if len(body) != 12:
         raise ValueError(f"card number {number} does not fit after prefix {prefix}")
     return body + ean13_check_digit(body)
+
+
+def random_ean13(prefix):
+    """A new EAN-13 under ``prefix``: random digits (``secrets``) after it, then the check digit.
+
+    Card numbers are not a sequence: whoever holds one card cannot derive its neighbours'.
+    """
+    width = 12 - len(prefix)
+    if width < 1:
+        raise ValueError(f"no room for a card number after prefix {prefix}")
+    body = f"{prefix}{secrets.randbelow(10**width):0{width}d}"
+    return body + ean13_check_digit(body)
+
+
+def new_ean13_codes(env, prefix, count):
+    """``count`` new random EAN-13 numbers under ``prefix``, unique among them and among the
+    cards' codes (a collision is drawn again)."""
+    codes = set()
+    while len(codes) < count:
+        drawn = {random_ean13(prefix) for _index in range(count - len(codes))} - codes
+        env.cr.execute("SELECT code FROM loyalty_card WHERE code IN %s", [tuple(drawn)])
+        codes |= drawn - {row[0] for row in env.cr.fetchall()}
+    return list(codes)
 
 
 def looks_like_uid(value):

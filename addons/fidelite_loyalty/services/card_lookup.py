@@ -27,7 +27,7 @@ def find_card(env, identifier, company=None, *, active_only=True, field_names=No
     """The card ``identifier`` designates, and how it was found (``"code"`` or ``"uid"``).
 
     Raises a ``UserError`` naming the problem: no card, or a card that is blocked, lost,
-    replaced (with its replacement) or closed. ``field_names``: the card's fields to read with
+    replaced or closed. ``field_names``: the card's fields to read with
     the search, when the caller knows which it needs.
     """
     value, forms = _candidates(identifier)
@@ -58,14 +58,10 @@ def check_usable(card):
     state = card.fidelite_state
     if state == "active" and card.active:
         return
-    if state == "replaced" and card.fidelite_replaced_by_id:
-        raise UserError(
-            env._(
-                "Card %(card)s was replaced by card %(new)s: use the new card.",
-                card=card.code,
-                new=card.fidelite_replaced_by_id.code,
-            )
-        )
+    if state == "replaced":
+        # whoever holds a lost card must not learn the number that now holds its balance: the
+        # answer (till, portal, partner API) never names the replacement, nor the reason given
+        raise UserError(env._("Card %s is no longer valid.", card.code))
     labels = dict(card._fields["fidelite_state"]._description_selection(env))
     reason = card.fidelite_state_reason
     if reason:

@@ -8,6 +8,12 @@ locks the card's row, with a ledger key derived from the merchant's key, so even
 transactions racing on one key post once. Cards of another program than the merchant's are
 "not found": a merchant learns nothing about them.
 
+Each key has limits (``fidelite.partner.merchant.key``): calls per minute, counted by one
+upsert per call that also reads the key's lock-out (``throttle``); failed card look-ups (an
+unknown or refused card) per hour, each recorded (``fidelite.api.failure``) by one statement
+that locks the key out when it reaches the limit (``record_failure``). Past a limit the answer is
+a 429 with ``Retry-After``, before anything is read or posted.
+
 Errors are ``ApiError(status, code, message)``; the controller turns them into JSON answers.
 The API speaks English (a machine reads it), except the card's state, worded by the ledger.
 """
@@ -18,6 +24,7 @@ import json
 import math
 import re
 import secrets
+import threading
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -25,6 +32,8 @@ from odoo.exceptions import UserError
 from . import card_lookup, ledger, record_cache
 
 SCOPES = ("lookup", "earn", "burn")
+# The context key in which the dialog of a new key receives it ("<key id>:<secret>"), shown once, never stored
+NEW_KEY_CONTEXT = "fidelite_new_key"
 KEY_PREFIX = "fid"
 MAX_AMOUNT = 10**7
 MAX_POINTS = 10**7
@@ -42,12 +51,17 @@ CARD_FIELDS = [
 ]  # fmt: skip
 
 
+# Errors that count as a failed look-up of the key: a card number unknown, or a card refused
+FAILED_LOOKUPS = ("card_not_found", "card_not_usable")
+
+
 class ApiError(Exception):
-    def __init__(self, status, code, message):
+    def __init__(self, status, code, message, retry_after=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after = retry_after  # seconds, sent as the Retry-After header of a 429
 
     def body(self):
         return {"error": {"code": self.code, "message": self.message}}
@@ -78,7 +92,8 @@ def new_key(merchant, name, scopes):
 
 
 def authenticate(env, authorization, scope):
-    """The merchant of the bearer key in ``authorization``, if the key holds ``scope``."""
+    """(The merchant, the key's id) of the bearer key in ``authorization``, if the key holds
+    ``scope`` and is within its limits (``throttle``)."""
     kind, _sep, secret = (authorization or "").partition(" ")
     secret = secret.strip()
     if kind.lower() != "bearer" or not secret:
@@ -89,7 +104,8 @@ def authenticate(env, authorization, scope):
     credentials = env["fidelite.partner.merchant.key"]._fidelite_credentials(parts[1])
     if not credentials or not hmac.compare_digest(credentials[0], _hash(secret)):
         raise ApiError(401, "unauthenticated", "This API key is not valid.")
-    _key_hash, scopes, merchant_id, company_id, merchant_values, program_values = credentials
+    _key_hash, scopes, merchant_id, company_id, merchant_values, program_values, key_id = credentials
+    throttle(env, key_id)
     if scope not in scopes:
         raise ApiError(403, "forbidden", f"This API key may not {scope}.")
     merchant = env["fidelite.partner.merchant"].sudo().browse(merchant_id).with_company(company_id)
@@ -100,7 +116,89 @@ def authenticate(env, authorization, scope):
     names = dict(program_values["name"])
     program_values["name"] = names.get(program._fields["name"].translation_lang(env), names.get("en_US"))
     record_cache.insert_fetched(program, program_values.items())
-    return merchant
+    return merchant, key_id
+
+
+# -- limits ----------------------------------------------------------------------------------
+
+# One statement per call: count the call in the key's row of this minute for this server thread
+# (a row per thread: two workers never wait on one row, nor conflict over it under repeatable
+# read), add the other threads' calls of the minute, and read the key's limit and lock-out.
+THROTTLE_SQL = """
+WITH hit AS (
+    INSERT INTO fidelite_api_counter AS c (key_id, window_start, shard, calls)
+    VALUES (%(key)s, date_trunc('minute', now() AT TIME ZONE 'UTC'), %(shard)s, 1)
+    ON CONFLICT (key_id, window_start, shard) DO UPDATE SET calls = c.calls + 1
+    RETURNING c.calls
+)
+SELECT (SELECT calls FROM hit) + (
+           SELECT COALESCE(sum(o.calls), 0) FROM fidelite_api_counter o
+            WHERE o.key_id = %(key)s AND o.shard <> %(shard)s
+              AND o.window_start = date_trunc('minute', now() AT TIME ZONE 'UTC')
+       ),
+       k.rate_limit_per_minute,
+       ceil(extract(epoch FROM k.locked_until - now() AT TIME ZONE 'UTC')),
+       60 - floor(extract(second FROM now()))
+  FROM fidelite_partner_merchant_key k
+ WHERE k.id = %(key)s
+"""
+
+
+def throttle(env, key_id):
+    """Count a call of the key; a 429 if it is locked out or past its calls per minute."""
+    env.cr.execute(THROTTLE_SQL, {"key": key_id, "shard": threading.get_native_id()})
+    calls, limit, locked_for, minute_left = env.cr.fetchone()
+    if locked_for and locked_for > 0:
+        raise ApiError(
+            429,
+            "locked_out",
+            "Too many unknown or refused card numbers: this API key is locked out for now.",
+            retry_after=int(locked_for),
+        )
+    if calls > limit:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"More than {limit} calls in a minute with this API key: wait before calling again.",
+            retry_after=max(int(minute_left), 1),
+        )
+
+
+# A failed look-up, recorded; the key locked out when its failures of the last hour (this one
+# included: the snapshot does not see it) reach its limit, unless it is already.
+FAILURE_SQL = """
+WITH failure AS (
+    INSERT INTO fidelite_api_failure (key_id, merchant_id, operation, card, status_code, error_code, received_at)
+    VALUES (%(key)s, %(merchant)s, %(operation)s, %(card)s, %(status)s, %(code)s, now() AT TIME ZONE 'UTC')
+    RETURNING key_id
+)
+UPDATE fidelite_partner_merchant_key k
+   SET locked_until = now() AT TIME ZONE 'UTC' + make_interval(mins => k.lockout_minutes)
+  FROM failure
+ WHERE k.id = failure.key_id
+   AND (k.locked_until IS NULL OR k.locked_until <= now() AT TIME ZONE 'UTC')
+   AND 1 + (
+           SELECT count(*) FROM fidelite_api_failure f
+            WHERE f.key_id = k.id AND f.received_at > now() AT TIME ZONE 'UTC' - interval '1 hour'
+       ) >= k.failure_limit_per_hour
+"""
+
+
+def record_failure(merchant, key_id, operation, identifier, error):
+    """Record ``error`` if it is a failed look-up of the key ``key_id`` (None: not an API call)."""
+    if key_id is None or error.code not in FAILED_LOOKUPS:
+        return
+    merchant.env.cr.execute(
+        FAILURE_SQL,
+        {
+            "key": key_id,
+            "merchant": merchant.id,
+            "operation": operation,
+            "card": (identifier or "")[:64] if isinstance(identifier, str) else None,
+            "status": error.status,
+            "code": error.code,
+        },
+    )
 
 
 def find_card(merchant, identifier):
@@ -135,10 +233,14 @@ def card_body(card):
     }
 
 
-def lookup(merchant, identifier):
+def lookup(merchant, identifier, key_id=None):
     if not IDENTIFIER_RE.fullmatch(identifier or ""):
         raise ApiError(422, "invalid_request", "A card number has 1 to 64 letters, digits, ':' and '-'.")
-    return card_body(find_card(merchant, identifier))
+    try:
+        return card_body(find_card(merchant, identifier))
+    except ApiError as error:
+        record_failure(merchant, key_id, "lookup", identifier, error)
+        raise
 
 
 # -- payloads --------------------------------------------------------------------------------
@@ -207,10 +309,11 @@ def _idempotency_key(value):
 # -- earn and burn ---------------------------------------------------------------------------
 
 
-def call(merchant, operation, idempotency_key, payload):
+def call(merchant, operation, idempotency_key, payload, key_id=None):
     """Run an earn or burn once per idempotency key; return (status, the JSON answer's text).
 
-    The answer is the one recorded with the call's first run: a replay gets the same text.
+    The answer is the one recorded with the call's first run: a replay gets the same text. An
+    unknown or refused card is a failed look-up of the key ``key_id`` (``record_failure``).
     """
     key = _idempotency_key(idempotency_key)
     values = parse(operation, payload)
@@ -238,6 +341,7 @@ def call(merchant, operation, idempotency_key, payload):
         status, body = 201, _move_body(card, move, operation, key, values)
     except ApiError as error:
         status, body = error.status, error.body()
+        record_failure(merchant, key_id, operation, values["card"], error)
     response = json.dumps(body)
     # The call and its answer, recorded with what it did. A first call with the same key that
     # committed meanwhile makes this INSERT (or the ledger's, on the movement's key) fail with

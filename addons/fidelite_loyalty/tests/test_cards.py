@@ -112,8 +112,9 @@ class TestCards(LedgerCase):
         self.assertEqual(self.card.fidelite_state, "replaced")
         self.assertEqual(self.card.fidelite_replaced_by_id, new)
         self.assertIn("Lost in the street", self.moves(new).reason)
-        with self.assertRaisesRegex(UserError, "was replaced by card " + new.code):
+        with self.assertRaisesRegex(UserError, "FIDTEST0001 is no longer valid") as refused:
             self.env["loyalty.card"].fidelite_lookup("FIDTEST0001")
+        self.assertNotIn(new.code, str(refused.exception), "the lost card's finder learns not the new number")
         with self.assertRaisesRegex(UserError, "already replaced"):
             self.env["fidelite.card.replace.wizard"].create({"card_id": self.card.id, "reason": "again"}).action_apply()
 

@@ -35,10 +35,13 @@ class TestPartnerApi(PartnerApiCase):
         self.assertEqual(status, 201)
         # a key made from the merchant's form is shown once and works; only its hash is kept
         action = self.merchant.action_new_key()
-        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).browse(action["res_id"])
         status, _body = self.call("GET", "/cards/CV0000001", key=wizard.secret)
         self.assertEqual(status, 200)
         self.assertNotIn(wizard.secret, str(wizard.key_id.sudo().read()))
+        self.assertFalse(
+            wizard.with_context(fidelite_new_key=False).read(["secret"])[0]["secret"], "the secret is never stored"
+        )
         self.merchant.active = False
         status, _body = self.earn(10, "scope-3")
         self.assertEqual(status, 401)
