@@ -23,7 +23,10 @@ class TestBirthdays(LedgerCase):
     def test_once_per_person_and_year(self):
         events = birthdays.run(self.env, date(2026, 3, 12))
         self.assertEqual(len(events), 2, "the member and the child")
-        self.assertEqual(set(events.mapped("person_key")), {f"partner:{self.member.id}", f"dependant:{self.child.id}"})
+        self.assertEqual(
+            set(events.mapped("person_key")),
+            {f"partner:{self.member.id}", birthdays.person_key(self.member, self.child)},
+        )
         self.assert_balance(self.card, 100, history=True)
         self.assertFalse(birthdays.run(self.env, date(2026, 3, 12)), "a rerun gives nothing more")
         self.env["loyalty.card"]._cron_fidelite_birthdays()  # today is not their birthday
