@@ -106,11 +106,8 @@ class TestAttackErasure(PortalMembersCase):
         # the card's status changed, with a reason naming them; chatter, tracking, activity
         card._fidelite_set_state("blocked", f"Perdue par {NAME}")
         card._fidelite_set_state("active", f"Retrouvée par {NAME}")
-        message = (
-            partner.with_user(user)
-            .sudo()
-            .message_post(body=f"Appel de {NAME} ({PHONE}, {EMAIL})", message_type="comment", author_id=partner.id)
-        )
+        body = f"Appel de {NAME} ({PHONE}, {EMAIL})"
+        message = partner.with_user(user).sudo().message_post(body=body, message_type="comment", author_id=partner.id)
         env["mail.tracking.value"].create(
             {
                 "field_id": env["ir.model.fields"]._get("res.partner", "email").id,

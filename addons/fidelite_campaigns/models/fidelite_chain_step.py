@@ -81,7 +81,7 @@ class FideliteChainStep(models.Model):
         string="Texts written by",
         readonly=True,
         copy=False,
-        default=lambda self: self.env.user,
+        # no default: an upgrade would fill the existing steps with the superuser (they fall back on write_uid)
         help="The SMS and the letter are rendered with this user's rights, whoever runs the chain.",
     )
     call_note = fields.Text(string="Call script", translate=True)
