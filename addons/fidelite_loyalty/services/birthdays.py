@@ -2,8 +2,9 @@
 
 A household member's reward is keyed on who they are, not on their record: the member holding
 the card, the first name (without accents, case or extra spaces) and the birth date. Removing a
-child and adding them again brings no second reward that year, nor does a new card; and a member
-gets at most the company's number of household members rewarded per year, whatever they add.
+child and adding them again brings no second reward that year, nor does a new card of the same
+program; and a member gets at most the company's number of household members rewarded per year
+and program, whatever they add.
 """
 
 import hashlib
@@ -86,9 +87,13 @@ def _celebrate(program, day, today):
         people += [(by_partner[d.partner_id], d.partner_id, d) for d in dependants if d.partner_id in by_partner]
     created = env["fidelite.birthday"]
     Birthday = env["fidelite.birthday"]
-    # what each member already had this year (any card, any record that has gone since)
+    # what each member already had this year in this program (any card, any record that has gone since)
     past = Birthday.search_read(
-        [("partner_id", "in", list({partner.id for _card, partner, _d in people})), ("year", "=", day.year)],
+        [
+            ("partner_id", "in", list({partner.id for _card, partner, _d in people})),
+            ("card_id.program_id", "=", program.id),
+            ("year", "=", day.year),
+        ],
         ["partner_id", "person_key"],
     )
     done = {(row["partner_id"][0], row["person_key"]) for row in past}
