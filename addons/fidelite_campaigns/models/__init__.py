@@ -10,6 +10,7 @@ from . import (
     mail_activity,
     pos_config,
     res_company,
+    res_partner,
     sms_sms,
 )
 from . import fidelite_demo

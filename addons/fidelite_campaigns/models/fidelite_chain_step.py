@@ -2,7 +2,7 @@ import re
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 ACTIONS = [
     ("email", "E-mail"),
@@ -35,6 +35,8 @@ CALL_OUTCOMES = [
 ]
 # ``object.<name>`` in a template, a SMS text or a letter: the contact's field it reads
 OBJECT_FIELD = re.compile(r"\bobject\.([A-Za-z_]\w*)")
+# The texts a step renders for each member: written by ``content_user_id``, rendered with their rights
+TEXT_FIELDS = ("sms_body", "sms_template_id", "letter_text")
 # The channel whose consent and budget a step's action needs (survey invitations go by e-mail)
 ACTION_CHANNEL = {"email": "email", "sms": "sms", "postal": "postal", "phone": "phone", "survey": "email"}
 
@@ -74,6 +76,14 @@ class FideliteChainStep(models.Model):
     )
     sms_template_id = fields.Many2one("sms.template", string="SMS template", domain="[('model', '=', 'res.partner')]")
     letter_text = fields.Text(string="Letter", translate=True)
+    content_user_id = fields.Many2one(
+        "res.users",
+        string="Texts written by",
+        readonly=True,
+        copy=False,
+        # no default: an upgrade would fill the existing steps with the superuser (they fall back on write_uid)
+        help="The SMS and the letter are rendered with this user's rights, whoever runs the chain.",
+    )
     call_note = fields.Text(string="Call script", translate=True)
     call_user_id = fields.Many2one(
         "res.users", string="Call handled by", help="When the member has no salesperson and no home store manager."
@@ -92,6 +102,46 @@ class FideliteChainStep(models.Model):
     variant_share = fields.Float(string="Variant share (%)")
     transactional = fields.Boolean(related="chain_id.transactional")
     trace_count = fields.Integer(compute="_compute_trace_count", string="Traces")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [{**vals, "content_user_id": self.env.uid} for vals in vals_list]
+        steps = super().create(vals_list)
+        steps._check_text_placeholders()
+        return steps
+
+    def write(self, vals):
+        if any(name in vals for name in TEXT_FIELDS):
+            vals = {**vals, "content_user_id": self.env.uid}
+        result = super().write(vals)
+        if any(name in vals for name in TEXT_FIELDS):
+            self._check_text_placeholders()
+        return result
+
+    def _update_field_translations(self, field_name, translations, digest=None, source_lang=""):
+        result = super()._update_field_translations(field_name, translations, digest=digest, source_lang=source_lang)
+        if field_name in TEXT_FIELDS:
+            self.write({"content_user_id": self.env.uid})
+            for lang in translations:
+                self.with_context(lang=lang)._check_text_placeholders()
+        return result
+
+    def _check_text_placeholders(self):
+        """Like Odoo's templates: only a template editor writes placeholders beyond the contact's plain fields
+        (code such as ``object.env[...]`` runs when the text is rendered)."""
+        Render = self.env["mail.render.mixin"]
+        if self.env.su or self.env.is_admin() or self.env.user.has_group("mail.group_mail_template_editor"):
+            return
+        for step in self:
+            for text in (step.sms_body, step.letter_text):
+                if Render._has_unsafe_expression_template_inline_template(str(text or ""), "res.partner"):
+                    raise AccessError(
+                        self.env._(
+                            "Step %(step)s: only template editors may use placeholders other than the contact's "
+                            "name, points, member number and referral code.",
+                            step=step.name,
+                        )
+                    )
 
     @api.constrains("parent_id", "chain_id")
     def _check_parent(self):

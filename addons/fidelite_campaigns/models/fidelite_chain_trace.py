@@ -13,6 +13,7 @@ SKIP_REASONS = [
     ("step_removed", "Step removed"),
     ("variant", "Other variant"),
     ("error", "Error"),
+    ("refused", "Text refused (placeholders its author may not use)"),
 ]
 OUTCOMES = [
     ("opened", "Opened"),

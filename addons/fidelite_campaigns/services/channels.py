@@ -23,6 +23,33 @@ from odoo.tools import SQL, html_escape
 from odoo.addons.fidelite_loyalty.services import ledger
 
 
+def author_env(step):
+    """The environment a step's SMS and letter are rendered in: the rights of who wrote them.
+
+    The chain runs as the superuser (cron), so rendering there would let a text read anything
+    (``object.env['ir.config_parameter']``, ``object.sudo()``, another company's contacts). Odoo's
+    template engine refuses code to a user who is not a template editor, and record rules limit
+    what their placeholders read; a text whose author lost the right is refused, not sent.
+    """
+    author = step.content_user_id or step.write_uid
+    return step.env(
+        user=author.id, su=False, context={**step.env.context, "allowed_company_ids": author.company_ids.ids}
+    )
+
+
+def render_text(step, text, partner_ids):
+    """``text`` (inline template) for each contact: {partner id: str}, rendered as its author."""
+    env = author_env(step)
+    return env["mail.render.mixin"]._render_template(text or "", "res.partner", partner_ids, engine="inline_template")
+
+
+def render_sms(step, partner_ids):
+    """The SMS body of ``step`` for each contact, from its SMS template or its text, as its author."""
+    if step.sms_template_id:
+        return step.sms_template_id.with_env(author_env(step))._render_field("body", partner_ids)
+    return render_text(step, step.sms_body, partner_ids)
+
+
 def send_email(step, traces, template=None, extra_body=None):
     env = step.env
     template = template or step.mail_template_id
@@ -95,14 +122,7 @@ def send_sms(step, traces):
         )
     )
     partner_ids = list({partner_id for _trace_id, partner_id, _number in recipients})
-    if step.sms_template_id:
-        bodies = step.sms_template_id._render_field("body", partner_ids)
-    else:
-        bodies = (
-            env["mail.render.mixin"]
-            .sudo()
-            ._render_template(step.sms_body or "", "res.partner", partner_ids, engine="inline_template")
-        )
+    bodies = render_sms(step, partner_ids)
     uuids = {trace_id: uuidlib.uuid4().hex for trace_id, _partner_id, _number in recipients}
     rows = [
         (uuids[trace_id], number, str(bodies[partner_id]), partner_id) for trace_id, partner_id, number in recipients
@@ -141,11 +161,7 @@ def send_postal(step, traces):
             }
         )
     )
-    texts = (
-        env["mail.render.mixin"]
-        .sudo()
-        ._render_template(step.letter_text or "", "res.partner", traces.partner_id.ids, engine="inline_template")
-    )
+    texts = render_text(step, step.letter_text, traces.partner_id.ids)
     batch._build_files(traces.partner_id, texts)
     return {"postal_batch_id": dict.fromkeys(traces.ids, batch.id)}
 

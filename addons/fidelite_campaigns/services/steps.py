@@ -9,13 +9,17 @@ per child step, and the participants' current step (and end, when nothing is lef
 one UPDATE. No query per participant, except the ledger's for points (one lock per card).
 """
 
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from . import channels, pressure, reports
 from .purchases import purchases_sql
+
+_logger = logging.getLogger(__name__)
 
 CALL_WAIT_DAYS = 30
 # Columns a channel may fill on the traces it sent, with their SQL type
@@ -138,11 +142,23 @@ def _deliver(step, partners, now):
         if state == "sent":
             sending[used_channel] += ids
     links = {}
+    refused = set()
     Trace = step.env["fidelite.chain.trace"].sudo()
     for used_channel, ids in sending.items():
         action = step.action if used_channel == channel else used_channel
-        for column, values in send(step, Trace.browse(ids), action).items():
+        try:
+            with step.env.cr.savepoint():
+                queued = send(step, Trace.browse(ids), action)
+        except (AccessError, UserError) as error:
+            # the text's author may not render it (code in a placeholder, a contact they cannot read): nothing is sent
+            _logger.warning("Chain step %s: %s text refused, nothing sent: %s", step.id, used_channel, error)
+            refused.add(used_channel)
+            continue
+        for column, values in queued.items():
             links.setdefault(column, {}).update(values)
+    if refused:
+        for key in [key for key in results if key[0] == "sent" and key[2] in refused]:
+            results[("skipped", "refused", key[2], key[3])] += results.pop(key)
     return results, links
 
 

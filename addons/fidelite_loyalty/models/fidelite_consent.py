@@ -21,13 +21,21 @@ class FideliteConsent(models.Model):
     partner_id = fields.Many2one("res.partner", string="Member", required=True, index=True, ondelete="cascade")
     channel = fields.Selection(CHANNELS, required=True, index=True)
     granted = fields.Boolean(string="Consents", help="Unticked: the member withdrew their consent.")
-    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
     source = fields.Selection(SOURCES, string="Given", required=True, default="backoffice")
     user_id = fields.Many2one(
-        "res.users", string="Recorded by", default=lambda self: self.env.user, ondelete="set null"
+        "res.users", string="Recorded by", default=lambda self: self.env.user, ondelete="set null", readonly=True
     )
     note = fields.Char()
     company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The proof of a consent is when the server received it and who was logged in: a date or
+        # an author sent by the client (portal form, RPC, import) is never taken
+        now = fields.Datetime.now()
+        vals_list = [{**vals, "date": now, "user_id": self.env.uid} for vals in vals_list]
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals:

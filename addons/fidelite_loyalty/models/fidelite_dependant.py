@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..services import birthdays
 
@@ -33,6 +33,45 @@ class FideliteDependant(models.Model):
         for dependant in self:
             if dependant.birthdate and dependant.birthdate > today:
                 raise ValidationError(self.env._("The birth date of %s cannot be in the future.", dependant.first_name))
+
+    @api.constrains("partner_id")
+    def _check_household_size(self):
+        """At most the company's number of household members per member (each brings a birthday reward)."""
+        counts = dict(self._read_group([("partner_id", "in", self.partner_id.ids)], ["partner_id"], ["__count"]))
+        for partner in self.partner_id:
+            limit = (partner.company_id or self.env.company).fidelite_max_dependants
+            if counts.get(partner, 0) > limit:
+                raise ValidationError(
+                    self.env._(
+                        "A member can register at most %(limit)s household members: %(member)s has reached it.",
+                        limit=limit,
+                        member=partner.name,
+                    )
+                )
+
+    def write(self, vals):
+        if "birthdate" in vals:
+            self._check_birthdate_lock(fields.Date.to_date(vals["birthdate"]))
+        return super().write(vals)
+
+    def _check_birthdate_lock(self, new_date):
+        """A birth date once set is changed only by a Fidélité manager in the back office, noted on the member."""
+        changed = self.filtered(lambda d: d.birthdate and d.birthdate != new_date)
+        if not changed:
+            return
+        user = self.env.user
+        if user.share or not user.has_group("fidelite_loyalty.group_fidelite_manager"):
+            raise UserError(self.env._("A birth date cannot be changed once set: ask the store to correct it."))
+        for dependant in changed:
+            dependant.partner_id._message_log(
+                body=self.env._(
+                    "Birth date of household member %(name)s changed from %(old)s to %(new)s by %(user)s.",
+                    name=dependant.first_name,
+                    old=dependant.birthdate,
+                    new=new_date or "-",
+                    user=user.name,
+                )
+            )
 
     @api.depends("first_name", "relation")
     def _compute_display_name(self):

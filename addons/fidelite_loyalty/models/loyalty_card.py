@@ -350,7 +350,8 @@ class LoyaltyCard(models.Model):
     @api.model
     def _cron_fidelite_birthdays(self):
         """Give today's birthday rewards (see the programs' Birthday settings)."""
-        birthdays.run(self.env)
+        # the daily job rewards every company's members: all programs, cards and households
+        birthdays.run(self.sudo().env)
 
     @api.model
     def _cron_fidelite_review_tiers(self, batch_size=500):

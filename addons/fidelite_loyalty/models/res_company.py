@@ -50,6 +50,13 @@ class ResCompany(models.Model):
     fidelite_lapsed_days = fields.Integer(string="Lapsed after (days)", default=180)
     fidelite_lost_days = fields.Integer(string="Lost after (days)", default=365)
 
+    # household
+    fidelite_max_dependants = fields.Integer(
+        string="Household members per member",
+        default=6,
+        help="How many household members (spouse, children...) a member may register, each with a birthday reward.",
+    )
+
     @api.constrains(
         "fidelite_abc_a_share",
         "fidelite_abc_b_share",
@@ -74,6 +81,11 @@ class ResCompany(models.Model):
                 )
             if not 0 < company.fidelite_lapsed_days < company.fidelite_lost_days:
                 raise ValidationError(self.env._("A member is lapsed before being lost: set fewer days for lapsed."))
+
+    @api.constrains("fidelite_max_dependants")
+    def _check_fidelite_max_dependants(self):
+        if any(company.fidelite_max_dependants < 0 for company in self):
+            raise ValidationError(self.env._("The number of household members per member cannot be negative."))
 
     @api.constrains("fidelite_card_prefix")
     def _check_fidelite_card_prefix(self):

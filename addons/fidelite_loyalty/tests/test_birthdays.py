@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..services import birthdays
-from .ledger_common import LedgerCase
+from .ledger_common import LedgerCase, make_loyalty_program
 
 
 @tagged("post_install", "-at_install")
@@ -23,7 +23,10 @@ class TestBirthdays(LedgerCase):
     def test_once_per_person_and_year(self):
         events = birthdays.run(self.env, date(2026, 3, 12))
         self.assertEqual(len(events), 2, "the member and the child")
-        self.assertEqual(set(events.mapped("person_key")), {f"partner:{self.member.id}", f"dependant:{self.child.id}"})
+        self.assertEqual(
+            set(events.mapped("person_key")),
+            {f"partner:{self.member.id}", birthdays.person_key(self.member, self.child)},
+        )
         self.assert_balance(self.card, 100, history=True)
         self.assertFalse(birthdays.run(self.env, date(2026, 3, 12)), "a rerun gives nothing more")
         self.env["loyalty.card"]._cron_fidelite_birthdays()  # today is not their birthday
@@ -61,3 +64,18 @@ class TestBirthdays(LedgerCase):
         coupon = event.coupon_id
         self.assertEqual((coupon.program_id, coupon.partner_id, coupon.points), (coupons, self.member, 1))
         self.assertEqual(coupon.expiration_date, date(2026, 3, 12) + timedelta(days=30))
+
+    def test_each_program_celebrates_once(self):
+        """A member of two programs is celebrated by each, once a year whatever card they hold."""
+        other = make_loyalty_program(
+            self.env,
+            name="Second club",
+            fidelite_birthday_reward="points",
+            fidelite_birthday_points=20,
+            fidelite_birthday_household=True,
+        )
+        other_card = self.env["loyalty.card"].create({"program_id": other.id, "partner_id": self.member.id})
+        events = birthdays.run(self.env, date(2026, 3, 12))
+        self.assertEqual(len(events), 4, "the member and the child, in each program")
+        self.assertEqual(set(events.card_id.ids), {self.card.id, other_card.id})
+        self.assertFalse(birthdays.run(self.env, date(2026, 3, 12)))

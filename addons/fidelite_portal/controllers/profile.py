@@ -4,7 +4,7 @@ from datetime import date
 from werkzeug.exceptions import NotFound
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request, route
 
 from odoo.addons.fidelite_loyalty.models.fidelite_consent import CHANNELS
@@ -147,14 +147,23 @@ class FidelitePortalProfile(FidelitePortal):
         if relation not in relations:
             errors["relation"] = request.env._("Choose how this person is related to you.")
         day = self._fidelite_check_birthdate(birthdate, errors, "dependant_birthdate")
+        if dependant.birthdate and day != dependant.birthdate and "dependant_birthdate" not in errors:
+            errors["dependant_birthdate"] = request.env._(
+                "A birth date cannot be changed once set: ask the store to correct it."
+            )
+        values = {"first_name": first_name, "relation": relation, "birthdate": day}
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    if dependant:
+                        dependant.write(values)
+                    else:
+                        request.env["fidelite.dependant"].create({**values, "partner_id": self._fidelite_partner().id})
+            except (UserError, ValidationError) as error:
+                errors["first_name"] = str(error)
         if errors:
             form = {"dependant_id": dependant.id, "first_name": first_name, "birthdate": birthdate}
             return self._fidelite_render_profile(errors, 400, form=form)
-        values = {"first_name": first_name, "relation": relation, "birthdate": day}
-        if dependant:
-            dependant.write(values)
-        else:
-            request.env["fidelite.dependant"].create({**values, "partner_id": self._fidelite_partner().id})
         return request.redirect("/my/fidelite/profile?saved=household#fidelite_household")
 
     @route("/my/fidelite/household/add", type="http", auth="user", website=True, methods=["POST"])

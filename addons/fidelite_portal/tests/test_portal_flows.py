@@ -108,13 +108,24 @@ class TestPortalFlows(PortalMembersCase):
         self.post_form(add, first_name="Léa", relation="child", birthdate="2018-06-02")
         dependant = self.env["fidelite.dependant"].search([("partner_id", "=", self.partner_a.id)])
         self.assertEqual((dependant.first_name, dependant.birthdate), ("Léa", date(2018, 6, 2)))
-        self.post_form(
+        response = self.post_form(
+            f"{PREFIX_DEFAULT}/household/{dependant.id}/save",
+            first_name="Léa Marie",
+            relation="child",
+            birthdate="2018-06-02",
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual((dependant.first_name, dependant.birthdate), ("Léa Marie", date(2018, 6, 2)))
+        # a birth date once set is locked: only the store corrects it
+        response = self.post_form(
             f"{PREFIX_DEFAULT}/household/{dependant.id}/save",
             first_name="Léa",
             relation="child",
             birthdate="2018-06-03",
         )
-        self.assertEqual(dependant.birthdate, date(2018, 6, 3))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("cannot be changed once set", response.text)
+        self.assertEqual(dependant.birthdate, date(2018, 6, 2))
         future = (date.today() + timedelta(days=1)).isoformat()
         for values, message in (
             ({"birthdate": future}, "cannot be in the future"),
