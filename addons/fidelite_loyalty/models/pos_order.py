@@ -16,8 +16,8 @@ class PosOrder(models.Model):
 
     def _process_saved_order(self, draft):
         order_id = super()._process_saved_order(draft)
-        if not draft:
-            pos_settlement.settle(self)
+        if not draft:  # POS RPC: the cashier reads neither the program's rules nor the ledger
+            pos_settlement.settle(self.sudo())
         return order_id
 
     def confirm_coupon_programs(self, coupon_data):
@@ -32,7 +32,7 @@ class PosOrder(models.Model):
         """
         self.ensure_one()
         coupon_data = {int(key): dict(vals) for key, vals in coupon_data.items()}
-        pos_coupons.sanitize(self, coupon_data)
+        pos_coupons.sanitize(self.sudo(), coupon_data)  # POS RPC: checks cards the cashier may not read
         programs = self.env["loyalty.program"].browse({vals["program_id"] for vals in coupon_data.values()})
         new_cards = any(key < 0 for key in coupon_data)
         gift_card_ids = [
@@ -51,7 +51,7 @@ class PosOrder(models.Model):
         if gift_card_ids:
             self._fidelite_after_gift_cards(gift_card_ids, coupon_data, last_history, result)
         if new_cards or not self.fidelite_settled:
-            cards = pos_settlement.settle(self)
+            cards = pos_settlement.settle(self.sudo())
         else:  # settled when it was paid: send the till the balances of the cards it moved
             cards = self.env["fidelite.points.move"].sudo().search([("pos_order_id", "=", self.id)]).card_id
         updates = {update["id"]: update for update in result.get("coupon_updates", [])}

@@ -47,7 +47,7 @@ def _cost(lines):
 def _check_entry(order, key, vals, offered):
     """The program and card the entry names, refused unless they belong together and to this order."""
     env = order.env
-    program = env["loyalty.program"].sudo().browse(vals.get("program_id")).exists()
+    program = env["loyalty.program"].browse(vals.get("program_id")).exists()
     if not program or program not in offered:
         raise UserError(
             env._(
@@ -57,7 +57,7 @@ def _check_entry(order, key, vals, offered):
         )
     card = env["loyalty.card"]
     if key > 0:
-        card = env["loyalty.card"].sudo().browse(key).exists()
+        card = env["loyalty.card"].browse(key).exists()
         if not card:
             raise UserError(env._("Loyalty data refused: card %(card)s does not exist.", card=key))
         if card.program_id != program:
@@ -72,16 +72,20 @@ def _check_entry(order, key, vals, offered):
             raise UserError(env._("Loyalty data refused: card %(card)s belongs to another customer.", card=card.code))
     code = vals.get("code") or vals.get("barcode")
     if code:
-        holder = env["loyalty.card"].sudo().search([("code", "=", code)], limit=1)
+        holder = env["loyalty.card"].search([("code", "=", code)], limit=1)
         if holder and (holder.program_id != program or (card and holder != card)):
             raise UserError(env._("Loyalty data refused: code %(code)s belongs to another card.", code=code))
     return program, card
 
 
 def sanitize(order, coupon_data):
-    """``coupon_data`` (``{card id or negative key: entry}``) with the server's points; refuse tampering."""
+    """``coupon_data`` (``{card id or negative key: entry}``) with the server's points; refuse tampering.
+
+    ``order`` comes with the rights of the POS RPC that received it (which reads every card a
+    code may name).
+    """
     env = order.env
-    offered = order.config_id._get_program_ids().sudo()
+    offered = order.config_id._get_program_ids()
     entries = {}
     for key, vals in coupon_data.items():
         program, card = _check_entry(order, key, vals, offered)
