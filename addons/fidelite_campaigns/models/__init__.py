@@ -1,5 +1,6 @@
 from . import (
     fidelite_chain,
+    fidelite_consent,
     fidelite_chain_participant,
     fidelite_chain_step,
     fidelite_chain_trigger,
@@ -8,8 +9,15 @@ from . import (
     fidelite_pressure_rule,
     fidelite_segment,
     mail_activity,
+    mail_blacklist,
+    mail_thread,
+    mailing_mailing,
+    mailing_subscription,
+    mailing_trace,
+    phone_blacklist,
     pos_config,
     res_company,
+    res_partner,
     sms_sms,
 )
 from . import fidelite_demo

@@ -9,6 +9,9 @@ SOURCES = [
     ("form", "Form"),
     ("backoffice", "Back office"),
 ]
+# Where the member gives their consent themselves: after a withdrawal, only these (or a back-office
+# user writing the proof in the note) may record a new consent, never an import or a job
+MEMBER_SOURCES = ("pos", "portal", "form")
 
 
 class FideliteConsent(models.Model):
@@ -28,6 +31,31 @@ class FideliteConsent(models.Model):
     )
     note = fields.Char()
     company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("granted"):
+                self._check_can_grant(vals)
+        return super().create(vals_list)
+
+    def _check_can_grant(self, vals):
+        """A consent given again after a withdrawal comes from the member, or from the back office with its proof."""
+        source = vals.get("source") or "backoffice"
+        if source in MEMBER_SOURCES or (source == "backoffice" and (vals.get("note") or "").strip()):
+            return
+        latest = self.search(
+            [("partner_id", "=", vals.get("partner_id")), ("channel", "=", vals.get("channel"))],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if latest and not latest.granted:
+            raise UserError(
+                self.env._(
+                    "This member withdrew their consent: only they can give it again, or record it from the back "
+                    "office with its proof in the note."
+                )
+            )
 
     def write(self, vals):
         if vals:

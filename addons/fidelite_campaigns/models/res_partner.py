@@ -1,0 +1,17 @@
+from odoo import api, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    @api.model
+    def _fidelite_withdraw(self, domain, channels, source, note=None):
+        """Record a withdrawn consent on ``channels`` for the contacts matching ``domain``: an opt-out or a
+        blacklist recorded by Odoo withdraws the consent, so that every job reading consent stops."""
+        source = self.env.context.get("fidelite_consent_source") or source
+        # sudo: the withdrawal is recorded whoever caused it (the public unsubscribe page, the SMS
+        # gateway, a mailing user's blacklist, the mail gateway's bounces)
+        partners = self.sudo().search(domain)
+        for channel in channels:
+            partners._fidelite_set_consent(channel, False, source, note)
+        return partners
