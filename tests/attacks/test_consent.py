@@ -229,6 +229,35 @@ class ConsentAttackCase(CampaignCase, HttpCase):
         self.env["fidelite.segment"]._cron_sync_mailing_lists()
         self.assertFalse(self._subscription(member).opt_out)
 
+    def test_attack_backoffice_ticks_subscription_back(self):
+        member = self._subscribed_member("Vic Backoffice")
+        self._unsubscribe_link(member)
+        self._subscription(member).opt_out = False  # a list user, not the member
+        self.assertFalse(member.fidelite_consent_email, "ticking a list back is no consent")
+        self._run_every_job(member, "email")
+        self._assert_withdrawn(member, "email", "mailing_unsubscribe")
+
+    def test_member_ticks_list_back_on_mailing_page(self):
+        member = self._subscribed_member("Rita Resubscribe")
+        self._unsubscribe_link(member)
+        mailing = self._newsletter()
+        contact = self._subscription(member).contact_id
+        self.make_jsonrpc_request(
+            "/mailing/list/update",
+            {
+                "mailing_id": mailing.id,
+                "document_id": contact.id,
+                "email": member.email,
+                "hash_token": mailing._generate_mailing_recipient_token(contact.id, member.email),
+                "lists_optin_ids": self.list.ids,
+            },
+        )
+        self.env.invalidate_all()
+        latest = member.fidelite_consent_ids.filtered(lambda c: c.channel == "email")[:1]
+        self.assertEqual((latest.granted, latest.source), (True, "mailing_subscribe"))
+        self.env["fidelite.segment"]._cron_sync_mailing_lists()
+        self.assertFalse(self._subscription(member).opt_out, "the member's own choice stands")
+
     def test_backoffice_regrant_with_proof(self):
         member = self._member("Lou Proof")
         self.env["mail.blacklist"]._add(member.email)

@@ -1,8 +1,10 @@
 from odoo import fields, models
 
-# Where a withdrawal comes from when Odoo records an opt-out or a blacklist (``res.partner._fidelite_withdraw``)
-WITHDRAWAL_SOURCES = [
+# Where a choice comes from when Odoo records an opt-out, a blacklist or a member's subscription
+# (``res.partner._fidelite_record_choice``)
+ADDED_SOURCES = [
     ("mailing_unsubscribe", "Unsubscribed from a mailing list"),
+    ("mailing_subscribe", "Subscription page of a mailing"),
     ("sms_stop", "SMS STOP reply"),
     ("email_blacklist", "E-mail blacklist"),
     ("phone_blacklist", "Phone blacklist"),
@@ -14,5 +16,9 @@ class FideliteConsent(models.Model):
     _inherit = "fidelite.consent"
 
     source = fields.Selection(
-        selection_add=WITHDRAWAL_SOURCES, ondelete={key: "set default" for key, _label in WITHDRAWAL_SOURCES}
+        selection_add=ADDED_SOURCES, ondelete={key: "set default" for key, _label in ADDED_SOURCES}
     )
+
+    def _fidelite_member_sources(self):
+        # The member ticks a list back themselves on the page their hash-signed link opens
+        return (*super()._fidelite_member_sources(), "mailing_subscribe")

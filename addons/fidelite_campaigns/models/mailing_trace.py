@@ -7,7 +7,7 @@ class MailingTrace(models.Model):
 
     def init(self):
         # The pressure budget counts a member's newsletters by their address (``services.pressure.Budget``)
-        super().init()
+        result = super().init()
         sql.create_index(
             self.env.cr, "mailing_trace_fidelite_email_index", self._table, ["email"], where="email IS NOT NULL"
         )
@@ -18,3 +18,4 @@ class MailingTrace(models.Model):
             ["sms_number"],
             where="sms_number IS NOT NULL",
         )
+        return result

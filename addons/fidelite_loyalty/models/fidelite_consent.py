@@ -39,10 +39,13 @@ class FideliteConsent(models.Model):
                 self._check_can_grant(vals)
         return super().create(vals_list)
 
+    def _fidelite_member_sources(self):
+        return MEMBER_SOURCES
+
     def _check_can_grant(self, vals):
         """A consent given again after a withdrawal comes from the member, or from the back office with its proof."""
         source = vals.get("source") or "backoffice"
-        if source in MEMBER_SOURCES or (source == "backoffice" and (vals.get("note") or "").strip()):
+        if source in self._fidelite_member_sources() or (source == "backoffice" and (vals.get("note") or "").strip()):
             return
         latest = self.search(
             [("partner_id", "=", vals.get("partner_id")), ("channel", "=", vals.get("channel"))],
