@@ -175,6 +175,38 @@ class ConsentAttackCase(CampaignCase, HttpCase):
         self.assertFalse(member.fidelite_consent_email)
         self.assertTrue(self._subscription(member).opt_out)
 
+    def test_attack_bouncing_address_then_jobs_send(self):
+        member = self._subscribed_member("Bea Bounce")
+        mailing = self._newsletter()
+        traces = self.env["mailing.trace"].create(
+            [
+                {"trace_type": "mail", "trace_status": "bounce", "email": member.email_normalized,
+                 "mass_mailing_id": mailing.id, "model": "mailing.contact", "res_id": 0}
+                for _bounce in range(5)
+            ]
+        )  # fmt: skip
+        self.env.flush_all()
+        for weeks, trace in enumerate(traces):
+            self.env.cr.execute(
+                "UPDATE mailing_trace SET write_date = NOW() - make_interval(weeks => %s) WHERE id = %s",
+                [weeks, trace.id],
+            )
+        member.message_bounce = 4  # Odoo's bounce routing counts the fifth
+        self.env["mail.thread"]._routing_handle_bounce(
+            None,
+            {
+                "bounced_email": member.email_normalized,
+                "bounced_partner": member,
+                "bounced_msg_ids": [],
+                "bounced_message": self.env["mail.message"],
+                "body": "",
+            },
+        )
+        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", member.email_normalized)]))
+        self.env["mailing.trace"].browse(traces.ids).unlink()  # only what the jobs send is counted below
+        self._run_every_job(member, "email")
+        self._assert_withdrawn(member, "email", "bounce")
+
     # ------------------------------------------------------------------ SMS and phone
     def _inbound(self, text, number, token="consent-webhook-token"):
         response = self.url_open(
@@ -204,6 +236,24 @@ class ConsentAttackCase(CampaignCase, HttpCase):
         self.assertEqual(self._inbound("Merci, à samedi", member.phone).status_code, 200)
         self.assertTrue(member.fidelite_consent_sms)
         self.assertFalse(self.env["phone.blacklist"].search([("number", "=", member.phone_sanitized)]))
+
+    def test_attack_call_complaint_then_next_call(self):
+        member = self._member("Carl Complaint")
+        chain, _steps = self._chain([{"action": "phone", "call_note": "Offer"}], domain=f"[('id', '=', {member.id})]")
+        chain.action_start()
+        self._run(chain, self.t0)
+        activity = self._traces(chain).activity_id
+        activity.fidelite_call_outcome = "complained"
+        activity.action_done()
+        latest = member.fidelite_consent_ids.filtered(lambda c: c.channel == "phone")[:1]
+        self.assertEqual((latest.granted, latest.source), (False, "complaint"))
+        again, _steps = self._chain(
+            [{"action": "phone", "call_note": "Offer"}], domain=f"[('id', '=', {member.id})]", name="Again"
+        )
+        again.action_start()
+        self._run(again, self.t0 + timedelta(days=1))
+        self.assertEqual((self._traces(again).state, self._traces(again).skip_reason), ("skipped", "no_consent"))
+        self.assertFalse(self._traces(again).activity_id)
 
     def test_attack_phone_blacklist_then_jobs_send(self):
         member = self._member("Pia Phone")

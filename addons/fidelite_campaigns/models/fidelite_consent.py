@@ -9,6 +9,7 @@ ADDED_SOURCES = [
     ("email_blacklist", "E-mail blacklist"),
     ("phone_blacklist", "Phone blacklist"),
     ("bounce", "Bouncing e-mail address"),
+    ("complaint", "Complaint"),
 ]
 
 
