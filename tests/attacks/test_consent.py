@@ -181,7 +181,8 @@ class ConsentAttackCase(CampaignCase, HttpCase):
         traces = self.env["mailing.trace"].create(
             [
                 {"trace_type": "mail", "trace_status": "bounce", "email": member.email_normalized,
-                 "mass_mailing_id": mailing.id, "model": "mailing.contact", "res_id": 0}
+                 "mass_mailing_id": mailing.id, "model": "mailing.contact",
+                 "res_id": self._subscription(member).contact_id.id}
                 for _bounce in range(5)
             ]
         )  # fmt: skip
@@ -191,6 +192,7 @@ class ConsentAttackCase(CampaignCase, HttpCase):
                 "UPDATE mailing_trace SET write_date = NOW() - make_interval(weeks => %s) WHERE id = %s",
                 [weeks, trace.id],
             )
+        self.env["mailing.trace"].invalidate_model(["write_date"])
         member.message_bounce = 4  # Odoo's bounce routing counts the fifth
         self.env["mail.thread"]._routing_handle_bounce(
             None,
@@ -200,6 +202,9 @@ class ConsentAttackCase(CampaignCase, HttpCase):
                 "bounced_msg_ids": [],
                 "bounced_message": self.env["mail.message"],
                 "body": "",
+                "email_from": "MAILER-DAEMON@members.example",
+                "to": "bounce@comptoirs.example",
+                "message_id": "<bounce-5@members.example>",
             },
         )
         self.assertTrue(self.env["mail.blacklist"].search([("email", "=", member.email_normalized)]))
@@ -245,6 +250,7 @@ class ConsentAttackCase(CampaignCase, HttpCase):
         activity = self._traces(chain).activity_id
         activity.fidelite_call_outcome = "complained"
         activity.action_done()
+        self.env.invalidate_all()
         latest = member.fidelite_consent_ids.filtered(lambda c: c.channel == "phone")[:1]
         self.assertEqual((latest.granted, latest.source), (False, "complaint"))
         again, _steps = self._chain(

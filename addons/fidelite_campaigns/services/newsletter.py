@@ -3,7 +3,7 @@
 - ``sync``: a segment's mailing list gets the members whose e-mail consent is given and whose
   address is not blacklisted; a member whose consent is not given is opted out (a mirror of the
   consent, which records nothing); an opted-out subscription is opted in again only when the
-  member's consent was given after the opt-out (by the member, or by a back-office user with its
+  member's consent is given again, after the opt-out (by the member, or by a back-office user with its
   proof: the consent model refuses any other), so no job turns a withdrawal into a subscription;
 - ``reachable_recipients``: when a newsletter goes, the members without consent, blacklisted or over
   their pressure budget are left out, and the others' newsletter counts in the budget.
@@ -54,7 +54,9 @@ def sync(segment):
             continue
         if sub:
             # An opt-out stands until the member gives their consent again, after it
-            if sub.opt_out and granted_at and sub.opt_out_datetime and granted_at > sub.opt_out_datetime:
+            # (every opt-out records a withdrawal, so a consent given now came after it; the dates
+            # keep an opt-out older than this rule unless a consent was given since)
+            if sub.opt_out and granted_at and sub.opt_out_datetime and granted_at >= sub.opt_out_datetime:
                 opt_in |= sub
             continue
         contact = Contact.search([("email_normalized", "=", email)], limit=1) or Contact.create(
