@@ -357,7 +357,8 @@ class LoyaltyCard(models.Model):
     def _cron_fidelite_review_tiers(self, batch_size=500):
         """Review the tiers due today, in batches; safe to stop and run again."""
         today = fields.Date.context_today(self)
-        self._fidelite_in_batches(
+        # cron: the cards of every company, whose tiers and ledger no caller's rights cover
+        self.sudo()._fidelite_in_batches(
             [("fidelite_tier_review_date", "<=", today), ("program_id.fidelite_tier_ids", "!=", False)],
             lambda card: tiers.review(card, today),
             batch_size,
@@ -372,7 +373,8 @@ class LoyaltyCard(models.Model):
             ledger.expire_card(card, today)
             card.with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).fidelite_next_expiry = ledger.next_expiry(card)
 
-        self._fidelite_in_batches([("fidelite_next_expiry", "<=", today)], expire, batch_size)
+        # cron: the cards of every company, whose ledger no caller's rights cover
+        self.sudo()._fidelite_in_batches([("fidelite_next_expiry", "<=", today)], expire, batch_size)
 
     @api.model
     def _fidelite_in_batches(self, domain, process, batch_size):
@@ -382,13 +384,13 @@ class LoyaltyCard(models.Model):
         goes on from where it stopped the next time.
         """
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        cards = self.sudo().search(domain, order="id", limit=batch_size)
+        cards = self.search(domain, order="id", limit=batch_size)
         while cards:
             for card in cards:
                 process(card)
             if in_cron and self.env["ir.cron"]._commit_progress(len(cards)) <= 0:
                 return
-            cards = self.sudo().search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
+            cards = self.search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
 
     @api.model
     def _load_pos_data_fields(self, config):

@@ -96,14 +96,16 @@ class ResPartner(models.Model):
     def _fidelite_enrol(self):
         """Make the partners members: a member number from the sequence, and the date, once."""
         today = fields.Date.context_today(self)
-        for partner in self.filtered(lambda p: not p.fidelite_is_member):
-            partner.sudo().write(
+        # enrolment (a card given at the till, the back office, the portal): the member number comes
+        # from a sequence and the referral code must be unique among partners the caller may not read
+        for partner in self.sudo().filtered(lambda p: not p.fidelite_is_member):
+            partner.write(
                 {
                     "fidelite_is_member": True,
                     "fidelite_member_number": partner.fidelite_member_number
-                    or self.env["ir.sequence"].sudo().next_by_code("fidelite.member"),
+                    or partner.env["ir.sequence"].next_by_code("fidelite.member"),
                     "fidelite_member_since": partner.fidelite_member_since or today,
-                    "fidelite_referral_code": partner.fidelite_referral_code or referral.new_code(self.env),
+                    "fidelite_referral_code": partner.fidelite_referral_code or referral.new_code(partner.env),
                 }
             )
 
@@ -121,7 +123,9 @@ class ResPartner(models.Model):
             params = self.env["ir.config_parameter"].sudo()
             limit = int(params.get_param(referral.LOOKUPS_PARAM, referral.DEFAULT_LOOKUPS_PER_HOUR) or 0)
             referral.check_lookup_rate(self.env, limit)
-        return referral.apply_code(self, code).name
+        # POS RPC (and the referral wizard): the code names a member and the first purchase is
+        # looked for in POS and Sales, which the cashier or the back office may not read
+        return referral.apply_code(self.sudo(), code).name
 
     def action_fidelite_enrol(self):
         self._fidelite_enrol()
