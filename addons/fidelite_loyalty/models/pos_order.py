@@ -31,6 +31,7 @@ class PosOrder(models.Model):
         keyed by order and card; the gift cards the order sold are added to what the receipt prints.
         """
         self.ensure_one()
+        self.check_access("write")  # the cashier's own order, before the entry point raises
         coupon_data = {int(key): dict(vals) for key, vals in coupon_data.items()}
         # POS RPC: checks and settles cards, programs and ledger rows the cashier may not read
         order = self.sudo()

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..services import birthdays, referral
 from .fidelite_consent import CHANNELS
@@ -118,6 +118,7 @@ class ResPartner(models.Model):
         is not counted.
         """
         self.ensure_one()
+        self.check_access("read")  # the caller's own contact or customer: never another's by its id
         if not self.env.su:
             # the limit is a system setting, read whoever calls
             params = self.env["ir.config_parameter"].sudo()
@@ -128,6 +129,9 @@ class ResPartner(models.Model):
         return referral.apply_code(self.sudo(), code).name
 
     def action_fidelite_enrol(self):
+        """The back office's button (a card given at the till enrols through ``loyalty.card``)."""
+        if not self.env.su and not self.env.user.has_group("fidelite_loyalty.group_fidelite_user"):
+            raise AccessError(self.env._("Only a Fidélité user can enrol a member."))
         self._fidelite_enrol()
         return True
 
