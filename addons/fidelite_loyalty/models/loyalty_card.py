@@ -115,7 +115,7 @@ class LoyaltyCard(models.Model):
         domain = [("fidelite_uid", "=", uid), ("company_id", "=", company.id)]
         if exclude:
             domain.append(("id", "not in", exclude.ids))
-        duplicate = self.sudo().with_context(active_test=False).search(domain, limit=1)
+        duplicate = self.with_context(active_test=False).search(domain, limit=1)
         if duplicate:
             raise ValidationError(
                 self.env._("The UID %(uid)s is already the one of card %(card)s.", uid=uid, card=duplicate.code)
@@ -308,7 +308,7 @@ class LoyaltyCard(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_movements(self):
-        if self.env["fidelite.points.move"].sudo().search_count([("card_id", "in", self.ids)], limit=1):
+        if self.env["fidelite.points.move"].search_count([("card_id", "in", self.ids)], limit=1):
             raise UserError(self.env._("A card with points movements cannot be deleted: close or archive it instead."))
 
     def action_fidelite_view_moves(self):

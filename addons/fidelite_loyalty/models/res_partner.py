@@ -63,12 +63,8 @@ class ResPartner(models.Model):
                 partner[f"fidelite_consent_{channel}"] = latest.granted
 
     def _compute_fidelite_points(self):
-        cards = (
-            self.env["loyalty.card"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", self.ids), ("program_type", "=", "loyalty")], ["partner_id"], ["points:sum"]
-            )
+        cards = self.env["loyalty.card"]._read_group(
+            [("partner_id", "in", self.ids), ("program_type", "=", "loyalty")], ["partner_id"], ["points:sum"]
         )
         balances = {partner.id: points for partner, points in cards}
         for partner in self:
@@ -119,14 +115,15 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         self.check_access("read")  # the caller's own contact or customer: never another's by its id
+        # POS RPC (and the referral wizard): the code names a member and the first purchase is
+        # looked for in POS and Sales, which the cashier or the back office may not read; the
+        # look-up limit is a system setting
+        referee = self.sudo()
         if not self.env.su:
-            # the limit is a system setting, read whoever calls
-            params = self.env["ir.config_parameter"].sudo()
+            params = referee.env["ir.config_parameter"]
             limit = int(params.get_param(referral.LOOKUPS_PARAM, referral.DEFAULT_LOOKUPS_PER_HOUR) or 0)
             referral.check_lookup_rate(self.env, limit)
-        # POS RPC (and the referral wizard): the code names a member and the first purchase is
-        # looked for in POS and Sales, which the cashier or the back office may not read
-        return referral.apply_code(self.sudo(), code).name
+        return referral.apply_code(referee, code).name
 
     def action_fidelite_enrol(self):
         """The back office's button (a card given at the till enrols through ``loyalty.card``)."""

@@ -58,7 +58,7 @@ def lock_cards(cards):
 def find_move(env, key):
     if not key:
         return env["fidelite.points.move"]
-    return env["fidelite.points.move"].sudo().search([("idempotency_key", "=", key)], limit=1)
+    return env["fidelite.points.move"].search([("idempotency_key", "=", key)], limit=1)
 
 
 def expiry_date_for(program, when):
@@ -118,7 +118,7 @@ def post(card, points, move_type, *, key=None, origin="system", reason=None, his
     # posted already (its unique index decides, see ledger_rows)
     move = ledger_rows.write(card, move_values, history_values, may_go_negative=move_type in MAY_GO_NEGATIVE)
     if not move:
-        existing = find_move(env, key)
+        existing = find_move(card.env, key)
         if existing:  # replayed: the first move, nothing changed
             return existing
         card.invalidate_recordset(["points"])

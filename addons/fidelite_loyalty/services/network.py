@@ -50,12 +50,12 @@ def program_valid_in(program, company):
 def programs_at(outlet, day=None):
     """The programs whose cards ``outlet`` accepts on ``day`` (today by default)."""
     env = outlet.env
-    Program = env["loyalty.program"].sudo()
+    Program = env["loyalty.program"]
     day = day or fields.Date.context_today(outlet)
     if outlet_state(outlet, day) != "open":
         return Program
     if outlet.merchant_id:
-        return outlet.merchant_id.sudo().program_id.filtered("active")
+        return outlet.merchant_id.program_id.filtered("active")
     programs = Program.search([("program_type", "in", ("loyalty", "ewallet", "gift_card"))])
     programs = programs.filtered(lambda program: program_valid_in(program, outlet.company_id))
     if outlet.pos_config_id:
