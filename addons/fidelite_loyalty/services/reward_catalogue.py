@@ -68,9 +68,9 @@ def stock_left(reward):
 def available(card):
     """The rewards ``card``'s member may choose now: their balance, their tier and the stock allow them.
 
-    Returns ``[(reward, stock_left or None)]``, cheapest first.
+    Returns ``[(reward, stock_left or None)]``, cheapest first. Read with the caller's rights: a
+    member reads their card and its program's rewards, the stock is counted for everyone.
     """
-    card = card.sudo()
     rewards = card.program_id.reward_ids.filtered(
         lambda reward: (
             reward.active
