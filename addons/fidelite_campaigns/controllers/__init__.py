@@ -1,1 +1,1 @@
-from . import sms_gateway
+from . import mailing, sms_gateway

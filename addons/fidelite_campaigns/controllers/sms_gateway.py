@@ -1,10 +1,22 @@
 import hmac
 import json
+import re
+import unicodedata
 
 from odoo import http
 from odoo.http import request
 
-STOP_WORDS = {"STOP", "STOPSMS", "ARRET", "UNSUBSCRIBE"}
+# A reply withdraws the SMS consent when, in capitals without accents, punctuation or spaces, it is one
+# of these ("Stop.", "stop sms", "ARRÊT"), or starts with STOP or ARRET as a word ("STOP merci")
+STOP_WORDS = {"STOP", "STOPSMS", "STOPPUB", "ARRET", "ARRETSMS", "DESABONNER", "DESINSCRIRE", "UNSUBSCRIBE"}
+STOP_FIRST_WORDS = {"STOP", "ARRET"}
+
+
+def is_stop(text):
+    """Whether an SMS reply asks to stop the messages (STOP and its French variants)."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().upper()
+    words = re.findall(r"[A-Z]+", plain)
+    return bool(words) and ("".join(words) in STOP_WORDS or words[0] in STOP_FIRST_WORDS)
 
 
 class FideliteSmsGateway(http.Controller):
@@ -70,11 +82,15 @@ class FideliteSmsGateway(http.Controller):
         if not company:
             return request.make_json_response({"error": "forbidden"}, status=403)
         payload = self._payload()
-        text = (payload.get("text") or "").strip().upper()
+        text = payload.get("text") or ""
         number = payload.get("from") or payload.get("number")
-        if number and text in STOP_WORDS:
-            env = request.env(su=True)
-            blacklist = env["phone.blacklist"].with_company(company).add(number, message="STOP")[:1]
-            partners = env["res.partner"].search([("phone_sanitized", "=", blacklist.number)])
-            partners._fidelite_set_consent("sms", False, "form", note="STOP")
+        if number and is_stop(text):
+            # su: the gateway is no user; the STOP blacklists the number, which withdraws the SMS and
+            # call consents of its contacts (``phone.blacklist``), recorded as an SMS STOP
+            env = request.env(su=True, context=dict(request.env.context, fidelite_consent_source="sms_stop"))
+            blacklist = env["phone.blacklist"].with_company(company).add(number, message=text[:64])[:1]
+            partners = env["res.partner"]._fidelite_withdraw(
+                [("phone_sanitized", "=", blacklist.number)], ["sms"], "sms_stop", note=text[:64]
+            )
+            return request.make_json_response({"ok": True, "stopped": len(partners)})
         return request.make_json_response({"ok": True})

@@ -26,7 +26,8 @@ class FideliteChain(models.Model):
     )
     priority = fields.Integer(default=10, help="Chains with a higher priority use the members' message budget first.")
     transactional = fields.Boolean(
-        help="Service messages (receipts, balance confirmations): outside the pressure budget and consent checks."
+        help="Service messages (receipts, balance confirmations): outside the pressure budget and consent checks, "
+        "still never to a blacklisted address; no offer, coupon or survey. Only a Fidélité manager sets it."
     )
     segment_id = fields.Many2one("fidelite.segment", string="Segment", ondelete="restrict")
     domain = fields.Char(string="Members filter", default="[]", help="A filter on contacts, on top of the segment.")
@@ -64,6 +65,10 @@ class FideliteChain(models.Model):
         help="Members reached whose call result was recorded as a complaint.",
     )
     bounce_rate = fields.Float(compute="_compute_figures", string="Bounces (%)")
+
+    @api.constrains("transactional")
+    def _check_transactional(self):
+        self.step_ids._check_transactional()
 
     @api.constrains("control_share")
     def _check_control_share(self):

@@ -15,6 +15,9 @@ ACTIONS = [
     ("wait", "Wait"),
 ]
 MESSAGE_CHANNELS = ("email", "sms", "postal", "phone")
+# Steps that market rather than serve: an offer (points, a coupon) or a solicitation (a survey); a
+# transactional chain, sent without consent, may not carry them
+MARKETING_ACTIONS = ("points", "coupon", "survey")
 CONDITIONS = [
     ("always", "Always"),
     ("opened", "Opened"),
@@ -142,6 +145,18 @@ class FideliteChainStep(models.Model):
                             step=step.name,
                         )
                     )
+
+    @api.constrains("action", "chain_id")
+    def _check_transactional(self):
+        for step in self:
+            if step.chain_id.transactional and step.action in MARKETING_ACTIONS:
+                raise ValidationError(
+                    self.env._(
+                        "%(step)s: a transactional chain sends service messages only, without consent; an offer "
+                        "(points, a coupon) or a survey is marketing and needs its own chain.",
+                        step=step.name,
+                    )
+                )
 
     @api.constrains("parent_id", "chain_id")
     def _check_parent(self):

@@ -10,6 +10,12 @@ class MailActivity(models.Model):
     fidelite_call_outcome = fields.Selection(CALL_OUTCOMES, string="Call result")
 
     def _action_done(self, feedback=False, attachment_ids=None):
+        complained = self.env["res.partner"]
         for activity in self.filtered("fidelite_trace_id"):
             activity.fidelite_trace_id.sudo().call_outcome = activity.fidelite_call_outcome or "no_answer"
+            if activity.fidelite_call_outcome == "complained":
+                complained |= activity.fidelite_trace_id.sudo().partner_id
+        if complained:
+            # A member who complained about the call objects to calls: the phone consent is withdrawn
+            self.env["res.partner"]._fidelite_withdraw([("id", "in", complained.ids)], ["phone"], "complaint")
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

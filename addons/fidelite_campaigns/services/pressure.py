@@ -1,9 +1,10 @@
 """Consent, opt-outs and the pressure budget, checked for a whole batch of members at once.
 
-- ``reachability``: per member, whether a marketing message on a channel may go (consent,
-  blacklists, an address) or the reason it may not;
-- ``Budget``: the rolling caps (``fidelite.pressure.rule``) counted from the sent traces in one
-  query per rule, then kept up to date in memory while a run hands out messages;
+- ``reachability``: per member, whether a message on a channel may go (consent for a marketing
+  one, blacklists for any, an address) or the reason it may not;
+- ``Budget``: the rolling caps (``fidelite.pressure.rule``) counted from the sent chain traces and
+  the newsletters sent (Odoo's mailing traces that are no chain's) in one query per rule, then kept
+  up to date in memory while a run hands out messages;
 - ``quiet_until``: the end of the quiet hours/days for intrusive channels.
 """
 
@@ -15,6 +16,8 @@ import pytz
 from odoo.tools import SQL
 
 QUIET_CHANNELS = ("sms", "phone")
+# The mailing traces of a newsletter (a mailing of Odoo's, no chain's) sent on each channel
+NEWSLETTER_TRACES = {"email": "mail", "sms": "sms"}
 
 
 def reachability(env, partner_ids, channel, marketing=True):
@@ -57,7 +60,7 @@ def reachability(env, partner_ids, channel, marketing=True):
     for partner_id, consent, has_address, blacklisted in env.execute_query(query):
         if not has_address:
             result[partner_id] = "invalid_address" if channel == "postal" else "no_address"
-        elif marketing and blacklisted:
+        elif blacklisted:  # even a service message (transactional chain) spares a blacklisted address
             result[partner_id] = "blacklisted"
         elif marketing and not consent:
             result[partner_id] = "no_consent"
@@ -76,15 +79,31 @@ class Budget:
         env.flush_all()
         for rule in self.rules:
             channel_filter = SQL("TRUE") if rule.channel == "all" else SQL("t.channel = %s", rule.channel)
+            trace_types = [t for channel, t in NEWSLETTER_TRACES.items() if rule.channel in ("all", channel)]
             rows = env.execute_query(
                 SQL(
-                    """SELECT t.partner_id, COUNT(*) FROM fidelite_chain_trace t
-                        WHERE t.state = 'sent' AND t.marketing AND t.partner_id = ANY(%(ids)s)
-                          AND t.done_at > %(start)s AND %(channel)s
-                        GROUP BY t.partner_id""",
+                    """SELECT partner_id, COUNT(*) FROM (
+                           SELECT t.partner_id FROM fidelite_chain_trace t
+                            WHERE t.state = 'sent' AND t.marketing AND t.partner_id = ANY(%(ids)s)
+                              AND t.done_at > %(start)s AND %(channel)s
+                           UNION ALL
+                           SELECT p.id FROM res_partner p
+                             JOIN mailing_trace m ON m.trace_type = 'mail' AND m.email = p.email_normalized
+                            WHERE p.id = ANY(%(ids)s) AND 'mail' = ANY(%(types)s) AND %(newsletter)s
+                           UNION ALL
+                           SELECT p.id FROM res_partner p
+                             JOIN mailing_trace m ON m.trace_type = 'sms' AND m.sms_number = p.phone_sanitized
+                            WHERE p.id = ANY(%(ids)s) AND 'sms' = ANY(%(types)s) AND %(newsletter)s
+                       ) sends GROUP BY partner_id""",
                     ids=ids,
                     start=now - timedelta(days=rule.period_days),
                     channel=channel_filter,
+                    types=trace_types,
+                    newsletter=SQL(
+                        """m.create_date > %s AND m.trace_status NOT IN ('cancel', 'error', 'bounce')
+                           AND NOT EXISTS (SELECT 1 FROM fidelite_chain_trace c WHERE c.mailing_trace_id = m.id)""",
+                        now - timedelta(days=rule.period_days),
+                    ),
                 )
             )
             self.used[rule.id] = defaultdict(int, rows)

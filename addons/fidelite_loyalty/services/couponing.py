@@ -186,9 +186,12 @@ def issue(order):
     lines = order.lines.filtered(lambda line: not line.is_reward_line and not line.refunded_orderline_id)
     if order.state not in PAID_STATES or not lines or order.amount_total <= 0:
         return issued
+    to_try = applicable_rules(order) - issued.fidelite_coupon_rule_id
+    if not to_try:  # most orders: no rule left to evaluate, no basket to build
+        return issued
     basket = rules.basket_from_order(order, lines)
     member = _member_card(order)
-    for rule in applicable_rules(order) - issued.fidelite_coupon_rule_id:
+    for rule in to_try:
         outcome = evaluate(rule, order, basket, member)
         _logger.debug("Coupon rule %s on %s: %s %s", rule.name, order.name, outcome.fired, outcome.reasons)
         if outcome.fired:

@@ -45,10 +45,16 @@ def _cost(lines):
 
 
 def _check_entry(order, key, vals, offered):
-    """The program and card the entry names, refused unless they belong together and to this order."""
+    """The program and card the entry names, refused unless they belong together and to this order.
+
+    ``offered()`` gives the programs of the order's till; an existing card's entry of a loyalty
+    program carries no points the server keeps (its card's program and holder are what is
+    checked), so the till's programs are searched for new cards and the other types only.
+    """
     env = order.env
     program = env["loyalty.program"].browse(vals.get("program_id")).exists()
-    if not program or program not in offered:
+    server_computed = program.program_type in pos_settlement.SERVER_COMPUTED_TYPES
+    if not program or ((key < 0 or not server_computed) and program not in offered()):
         raise UserError(
             env._(
                 "Loyalty data refused: program %(program)s is not offered by this point of sale.",
@@ -85,7 +91,13 @@ def sanitize(order, coupon_data):
     code may name).
     """
     env = order.env
-    offered = order.config_id._get_program_ids()
+    programs = []
+
+    def offered():
+        if not programs:
+            programs.append(order.config_id._get_program_ids())
+        return programs[0]
+
     entries = {}
     for key, vals in coupon_data.items():
         program, card = _check_entry(order, key, vals, offered)

@@ -11,7 +11,11 @@ class FideliteConsentWizard(models.TransientModel):
     channel = fields.Selection(CHANNELS, required=True, default="email")
     granted = fields.Boolean(string="Consents", default=True)
     source = fields.Selection(SOURCES, string="Given", required=True, default="backoffice")
-    note = fields.Char()
+    note = fields.Char(
+        string="Note or proof",
+        help="How the member gave it (signed form, e-mail, call): required to record a consent again after the "
+        "member withdrew it.",
+    )
 
     def action_apply(self):
         self.ensure_one()
