@@ -11,6 +11,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.fidelite_campaigns.tests.common import CampaignCase
 from odoo.addons.fidelite_loyalty.services import ledger
 from odoo.addons.fidelite_loyalty.tests.ledger_common import LedgerAssertions, make_loyalty_program
 from odoo.addons.fidelite_loyalty.tests.pos_common import PosOrderCase
@@ -198,3 +199,44 @@ class TestAttackBoundariesPortal(PortalMembersCase):
             self.erasure_b.with_user(clerk).action_approve()
         self.assertEqual(self.erasure_b.state, "requested")
         self.assertEqual(self.user_b.partner_id.name, "Bruno Secretname")
+
+
+class TestAttackBoundariesCampaigns(CampaignCase):
+    """The campaigns' entry points that raise: a manager's buttons, asked for by a Fidélité user."""
+
+    test_tags = {"standard", "post_install"}
+    test_module = "fidelite_campaigns"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice = cls._member("Alice Martin")
+        cls.clerk = new_test_user(
+            cls.env, login="fid_boundary_chain_clerk", groups="base.group_user,fidelite_loyalty.group_fidelite_user"
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="fid_boundary_chain_manager",
+            groups="base.group_user,fidelite_loyalty.group_fidelite_manager",
+        )
+
+    def test_attack_boundary_chain_run_now(self):
+        segment = self._segment(self.alice)
+        chain, _steps = self._chain([{"delay": 0}], segment_id=segment.id)
+        chain.action_start()
+        with self.assertRaises(AccessError):
+            chain.with_user(self.clerk).action_run_now()
+        self.assertFalse(chain.participant_ids)
+        self.assertFalse(self._traces(chain))
+        chain.with_user(self.manager).action_run_now()  # the manager's button raises for the engine
+        self.assertEqual(chain.participant_ids.partner_id, self.alice)
+
+    def test_attack_boundary_sync_mailing_list(self):
+        mailing_list = self.env["mailing.list"].create({"name": "Club newsletter"})
+        segment = self._segment(self.alice)
+        segment.mailing_list_id = mailing_list
+        with self.assertRaises(AccessError):
+            segment.with_user(self.clerk).action_sync_mailing_list()
+        self.assertFalse(mailing_list.subscription_ids)
+        segment.with_user(self.manager).action_sync_mailing_list()
+        self.assertEqual(mailing_list.subscription_ids.contact_id.email_normalized, self.alice.email_normalized)
