@@ -12,9 +12,11 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         complained = self.env["res.partner"]
         for activity in self.filtered("fidelite_trace_id"):
-            activity.fidelite_trace_id.sudo().call_outcome = activity.fidelite_call_outcome or "no_answer"
+            # a call done: its result goes to the chain's trace, which only the server writes
+            trace = activity.fidelite_trace_id.sudo()
+            trace.call_outcome = activity.fidelite_call_outcome or "no_answer"
             if activity.fidelite_call_outcome == "complained":
-                complained |= activity.fidelite_trace_id.sudo().partner_id
+                complained |= trace.partner_id
         if complained:
             # A member who complained about the call objects to calls: the phone consent is withdrawn
             self.env["res.partner"]._fidelite_withdraw([("id", "in", complained.ids)], ["phone"], "complaint")

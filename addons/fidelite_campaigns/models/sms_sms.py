@@ -13,7 +13,9 @@ class SmsSms(models.Model):
         """Send each company's SMS through the gateway it chose (Odoo's default is always IAP)."""
         for company, records in self.grouped(lambda sms: sms._get_sms_company()).items():
             api = company._get_sms_api_class()(self.env)
-            api._set_company(company)
+            # SMS sending: the gateway's address and secrets are the company's settings, which the
+            # sender (a user, the queue's cron) may not read
+            api._set_company(company.sudo())
             yield api, records
 
     def _handle_call_result_hook(self, results):

@@ -27,7 +27,7 @@ def author_env(step):
     """The environment a step's SMS and letter are rendered in: the rights of who wrote them.
 
     The chain runs as the superuser (cron), so rendering there would let a text read anything
-    (``object.env['ir.config_parameter']``, ``object.sudo()``, another company's contacts). Odoo's
+    (``object.env['ir.config_parameter']``, a record raised to the superuser, another company's contacts). Odoo's
     template engine refuses code to a user who is not a template editor, and record rules limit
     what their placeholders read; a text whose author lost the right is refused, not sent.
     """

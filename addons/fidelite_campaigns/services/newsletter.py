@@ -20,7 +20,7 @@ from . import pressure
 def sync(segment):
     """Mirror the segment's members' e-mail consent on its list; return (added, removed or opted out)."""
     env = segment.env
-    mailing_list = segment.mailing_list_id.sudo()
+    mailing_list = segment.mailing_list_id  # the segment carries the rights its entry point raised
     env.flush_all()
     # Per address (members may share one): whether every member using it may receive the newsletter,
     # and when the last of them gave their consent
@@ -40,10 +40,10 @@ def sync(segment):
         )
     ):
         members[email] = (name, allowed, granted_at)
-    Subscription = env["mailing.subscription"].sudo()
+    Subscription = env["mailing.subscription"]
     subscriptions = mailing_list.subscription_ids
     current = {sub.contact_id.email_normalized: sub for sub in subscriptions}
-    Contact = env["mailing.contact"].sudo()
+    Contact = env["mailing.contact"]
     added = 0
     opt_in, opt_out = Subscription, Subscription
     for email, (name, allowed, granted_at) in members.items():

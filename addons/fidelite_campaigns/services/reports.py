@@ -65,9 +65,7 @@ def update_outcomes(env, chains):
     if not chains:
         return
     env.flush_all()
-    traces = (
-        env["fidelite.chain.trace"].sudo().search([("chain_id", "in", chains.ids), ("mailing_trace_id", "!=", False)])
-    )
+    traces = env["fidelite.chain.trace"].search([("chain_id", "in", chains.ids), ("mailing_trace_id", "!=", False)])
     sync_mail_outcomes(env, traces)
     # Last-touch attribution: each purchase goes to the latest message sent before it within the window
     env.cr.execute(

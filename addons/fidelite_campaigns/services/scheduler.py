@@ -36,8 +36,8 @@ def stable_bucket(salt, chain_id, partner_id):
 
 def run(env, chains=None, commit=False, now=None):
     now = now or fields.Datetime.now()
-    Chain = env["fidelite.chain"].sudo()
-    chains = (chains.sudo() if chains else Chain.search([])).filtered(lambda c: c.state == "running")
+    Chain = env["fidelite.chain"]  # ``env`` is the one the cron or the manager's button raised
+    chains = (chains.with_env(env) if chains else Chain.search([])).filtered(lambda c: c.state == "running")
     for chain in chains:
         enter(chain, now)
         if commit:
@@ -69,7 +69,7 @@ def enter(chain, now):
                 "bucket": stable_bucket("variant", chain.id, partner_id),
             }
         )
-    participants = env["fidelite.chain.participant"].sudo().create(vals_list)
+    participants = env["fidelite.chain.participant"].create(vals_list)
     members = [
         (participant.id, vals["partner_id"], vals["bucket"], None)
         for participant, vals in zip(participants, vals_list, strict=True)
@@ -187,7 +187,7 @@ def process_due(env, chains, now, commit=False, batch_size=BATCH):
             for trace_id, step_id, partner_id, participant_id, bucket in rows:
                 by_step[step_id][trace_id] = (partner_id, participant_id, bucket)
             for step_id, traces in by_step.items():
-                run_due(env["fidelite.chain.step"].sudo().browse(step_id or []), traces, now)
+                run_due(env["fidelite.chain.step"].browse(step_id or []), traces, now)
             done += len(rows)
             if commit:
                 env["ir.cron"]._commit_progress(len(rows))

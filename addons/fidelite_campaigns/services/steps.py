@@ -77,7 +77,7 @@ def branch(step, trace_ids, now):
                 list(trace_ids),
             )
         )
-        reports.sync_mail_outcomes(env, env["fidelite.chain.trace"].sudo().browse([row[0] for row in parent_ids]))
+        reports.sync_mail_outcomes(env, env["fidelite.chain.trace"].browse([row[0] for row in parent_ids]))
     env.flush_all()
     taken_sql, waiting_sql = _condition_sql(step, now)
     taken, not_taken, waiting = [], [], []
@@ -124,7 +124,7 @@ def run_step(step, partners, now):
 
 
 def _grant(step, trace_ids):
-    traces = step.env["fidelite.chain.trace"].sudo().browse(trace_ids)
+    traces = step.env["fidelite.chain.trace"].browse(trace_ids)
     if step.action == "points":
         missing, links = channels.grant_points(step, traces)
     else:
@@ -143,7 +143,7 @@ def _deliver(step, partners, now):
             sending[used_channel] += ids
     links = {}
     refused = set()
-    Trace = step.env["fidelite.chain.trace"].sudo()
+    Trace = step.env["fidelite.chain.trace"]
     for used_channel, ids in sending.items():
         action = step.action if used_channel == channel else used_channel
         try:

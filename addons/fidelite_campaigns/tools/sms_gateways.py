@@ -26,7 +26,7 @@ class _RetryingSmsApi(SmsApiBase):
     PROVIDER_TO_SMS_FAILURE_TYPE = SmsApiBase.PROVIDER_TO_SMS_FAILURE_TYPE | {"rejected": "sms_number_format"}
 
     def _settings(self):
-        company = self.company.sudo()
+        company = self.company
         return {
             "timeout": company.fidelite_sms_timeout or 10,
             "attempts": max(company.fidelite_sms_attempts, 1),
@@ -62,7 +62,7 @@ class HttpSmsApi(_RetryingSmsApi):
     """Posts one JSON document per message, built from the company's payload template."""
 
     def _payload(self, number, content, uuid):
-        template = self.company.sudo().fidelite_sms_payload or '{"to": "{number}", "text": "{content}"}'
+        template = self.company.fidelite_sms_payload or '{"to": "{number}", "text": "{content}"}'
         values = {"number": number, "content": content, "uuid": uuid}
 
         # Fill the template on its parsed structure so that quotes in the text stay valid JSON
@@ -79,7 +79,7 @@ class HttpSmsApi(_RetryingSmsApi):
         return fill(json.loads(template))
 
     def _send_one(self, number, content, uuid, timeout):
-        company = self.company.sudo()
+        company = self.company
         headers = {"Content-Type": "application/json", "Idempotency-Key": uuid}
         if company.fidelite_sms_auth_header:
             headers["Authorization"] = company.fidelite_sms_auth_header
@@ -106,9 +106,7 @@ class SoapSmsApi(_RetryingSmsApi):
         from zeep import Client
         from zeep.transports import Transport
 
-        return Client(
-            self.company.sudo().fidelite_sms_wsdl, transport=Transport(timeout=timeout, operation_timeout=timeout)
-        )
+        return Client(self.company.fidelite_sms_wsdl, transport=Transport(timeout=timeout, operation_timeout=timeout))
 
     def _send_sms_batch(self, messages, delivery_reports_url=False):
         self._zeep_client = None

@@ -19,6 +19,8 @@ BASE = "/fidelite/api/v1"
 
 class PartnerApi(http.Controller):
     def _env(self):
+        # partner API: the caller is a merchant's key, not a user; what it may do is checked by
+        # authenticate (key, scope, limits) and by the merchant's program in each operation
         return request.env(user=SUPERUSER_ID)
 
     def _answer(self, status, body):

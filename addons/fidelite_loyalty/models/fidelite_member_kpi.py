@@ -102,7 +102,7 @@ class FideliteMemberKpi(models.Model):
             self.env.cr.execute("UPDATE fidelite_member_kpi SET refresh_pending = TRUE")
 
     def _compute_scored_on(self):
-        run = self.env["fidelite.kpi.refresh"].sudo().search([("state", "=", "done")], limit=1)
+        run = self.env["fidelite.kpi.refresh"].search([("state", "=", "done")], limit=1)
         for kpi in self:
             kpi.scored_on = run.as_of if kpi.lifecycle else False
 
@@ -124,9 +124,10 @@ class FideliteMemberKpi(models.Model):
     @api.model
     def _cron_fidelite_refresh(self):
         """Every night from the facts; once a week (Sunday unless configured) from the orders."""
-        weekday = self.env["ir.config_parameter"].sudo().get_param("fidelite_loyalty.deep_rebuild_weekday", "6")
+        env = self.sudo().env  # cron: every member's figures and segments, in every company
+        weekday = env["ir.config_parameter"].get_param("fidelite_loyalty.deep_rebuild_weekday", "6")
         deep = fields.Date.context_today(self).weekday() == int(weekday)
-        member_kpis.rebuild(self.env, commit=True, deep=deep)
+        member_kpis.rebuild(env, commit=True, deep=deep)
 
     def action_open_member(self):
         self.ensure_one()

@@ -115,7 +115,7 @@ class LoyaltyCard(models.Model):
         domain = [("fidelite_uid", "=", uid), ("company_id", "=", company.id)]
         if exclude:
             domain.append(("id", "not in", exclude.ids))
-        duplicate = self.sudo().with_context(active_test=False).search(domain, limit=1)
+        duplicate = self.with_context(active_test=False).search(domain, limit=1)
         if duplicate:
             raise ValidationError(
                 self.env._("The UID %(uid)s is already the one of card %(card)s.", uid=uid, card=duplicate.code)
@@ -308,7 +308,7 @@ class LoyaltyCard(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_movements(self):
-        if self.env["fidelite.points.move"].sudo().search_count([("card_id", "in", self.ids)], limit=1):
+        if self.env["fidelite.points.move"].search_count([("card_id", "in", self.ids)], limit=1):
             raise UserError(self.env._("A card with points movements cannot be deleted: close or archive it instead."))
 
     def action_fidelite_view_moves(self):
@@ -357,7 +357,8 @@ class LoyaltyCard(models.Model):
     def _cron_fidelite_review_tiers(self, batch_size=500):
         """Review the tiers due today, in batches; safe to stop and run again."""
         today = fields.Date.context_today(self)
-        self._fidelite_in_batches(
+        # cron: the cards of every company, whose tiers and ledger no caller's rights cover
+        self.sudo()._fidelite_in_batches(
             [("fidelite_tier_review_date", "<=", today), ("program_id.fidelite_tier_ids", "!=", False)],
             lambda card: tiers.review(card, today),
             batch_size,
@@ -372,7 +373,8 @@ class LoyaltyCard(models.Model):
             ledger.expire_card(card, today)
             card.with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).fidelite_next_expiry = ledger.next_expiry(card)
 
-        self._fidelite_in_batches([("fidelite_next_expiry", "<=", today)], expire, batch_size)
+        # cron: the cards of every company, whose ledger no caller's rights cover
+        self.sudo()._fidelite_in_batches([("fidelite_next_expiry", "<=", today)], expire, batch_size)
 
     @api.model
     def _fidelite_in_batches(self, domain, process, batch_size):
@@ -382,13 +384,13 @@ class LoyaltyCard(models.Model):
         goes on from where it stopped the next time.
         """
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        cards = self.sudo().search(domain, order="id", limit=batch_size)
+        cards = self.search(domain, order="id", limit=batch_size)
         while cards:
             for card in cards:
                 process(card)
             if in_cron and self.env["ir.cron"]._commit_progress(len(cards)) <= 0:
                 return
-            cards = self.sudo().search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
+            cards = self.search([*domain, ("id", ">", cards[-1].id)], order="id", limit=batch_size)
 
     @api.model
     def _load_pos_data_fields(self, config):

@@ -39,13 +39,28 @@ class LoyaltyProgram(models.Model):
         help="What a point costs the business when it is spent (e.g. 0.05 when 100 points give 5 €): "
         "values the points liability.",
     )
-    fidelite_points_outstanding = fields.Float(string="Points outstanding", compute="_compute_fidelite_liability")
-    fidelite_liability = fields.Float(string="Liability", compute="_compute_fidelite_liability")
-    fidelite_points_issued = fields.Float(string="Points issued", compute="_compute_fidelite_liability")
-    fidelite_points_redeemed = fields.Float(string="Points redeemed", compute="_compute_fidelite_liability")
-    fidelite_points_expired = fields.Float(string="Points expired", compute="_compute_fidelite_liability")
+    fidelite_points_outstanding = fields.Float(
+        string="Points outstanding",
+        compute="_compute_fidelite_liability",
+        groups="fidelite_loyalty.group_fidelite_user",
+    )
+    fidelite_liability = fields.Float(
+        string="Liability", compute="_compute_fidelite_liability", groups="fidelite_loyalty.group_fidelite_user"
+    )
+    fidelite_points_issued = fields.Float(
+        string="Points issued", compute="_compute_fidelite_liability", groups="fidelite_loyalty.group_fidelite_user"
+    )
+    fidelite_points_redeemed = fields.Float(
+        string="Points redeemed", compute="_compute_fidelite_liability", groups="fidelite_loyalty.group_fidelite_user"
+    )
+    fidelite_points_expired = fields.Float(
+        string="Points expired", compute="_compute_fidelite_liability", groups="fidelite_loyalty.group_fidelite_user"
+    )
     fidelite_breakage = fields.Float(
-        string="Breakage (%)", compute="_compute_fidelite_liability", help="Points expired, out of the points issued."
+        string="Breakage (%)",
+        compute="_compute_fidelite_liability",
+        help="Points expired, out of the points issued.",
+        groups="fidelite_loyalty.group_fidelite_user",
     )
     fidelite_voucher_kind = fields.Selection(
         [
@@ -139,7 +154,7 @@ class LoyaltyProgram(models.Model):
                 raise ValidationError(self.env._("%s: the share is a percentage, 0 to 100.", program.display_name))
 
     def _compute_fidelite_liability(self):
-        Move = self.env["fidelite.points.move"].sudo()
+        Move = self.env["fidelite.points.move"]  # the fields are the Fidélité users', who read the ledger
         moved = {
             (program.id, move_type): points
             for program, move_type, points in Move._read_group(
@@ -147,9 +162,7 @@ class LoyaltyProgram(models.Model):
             )
         }
         outstanding = dict(
-            self.env["loyalty.card"]
-            .sudo()
-            ._read_group([("program_id", "in", self.ids)], ["program_id"], ["points:sum"])
+            self.env["loyalty.card"]._read_group([("program_id", "in", self.ids)], ["program_id"], ["points:sum"])
         )
         for program in self:
             issued = moved.get((program.id, "earn"), 0.0)
@@ -164,7 +177,7 @@ class LoyaltyProgram(models.Model):
     @api.depends("fidelite_rule_ids.active")
     def _compute_fidelite_has_rules(self):
         for program in self:
-            program.fidelite_has_rules = bool(program.sudo().fidelite_rule_ids.filtered("active"))
+            program.fidelite_has_rules = bool(program.fidelite_rule_ids.filtered("active"))
 
     def _fidelite_gift_card_ids(self):
         return self.filtered(lambda program: program.program_type == "gift_card").ids

@@ -86,7 +86,7 @@ class LoyaltyReward(models.Model):
     def _fidelite_allowed_for(self, card):
         """Whether ``card``'s member may claim the reward (its tier is one the reward is kept for)."""
         self.ensure_one()
-        return not self.fidelite_tier_ids or card.sudo().fidelite_tier_id in self.fidelite_tier_ids
+        return not self.fidelite_tier_ids or card.fidelite_tier_id in self.fidelite_tier_ids
 
     @api.model
     def fidelite_check_stock(self, quantities):
@@ -95,7 +95,7 @@ class LoyaltyReward(models.Model):
         Returns ``{"ok": True}`` or ``{"ok": False, "message": ...}`` for the cashier.
         """
         wanted = {int(reward_id): int(count) for reward_id, count in quantities.items()}
-        rewards = self.sudo().browse(list(wanted)).exists()
+        rewards = self.browse(list(wanted)).exists()  # the cashier reads the rewards
         try:
             reward_catalogue.check_stock(self.env, {reward: wanted[reward.id] for reward in rewards})
         except UserError as error:

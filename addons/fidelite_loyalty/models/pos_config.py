@@ -25,7 +25,7 @@ class PosConfig(models.Model):
         return network.filter_store_programs(self, super()._get_program_ids())
 
     def _compute_fidelite_receipt_coupons(self):
-        rules = self.env["fidelite.coupon.rule"].sudo().search([("program_id", "!=", False)])
+        rules = self.env["fidelite.coupon.rule"].search([("program_id", "!=", False)])
         for config in self:
             applicable = rules.filtered_domain(
                 [

@@ -31,14 +31,17 @@ class PosOrder(models.Model):
         keyed by order and card; the gift cards the order sold are added to what the receipt prints.
         """
         self.ensure_one()
+        self.check_access("write")  # the cashier's own order, before the entry point raises
         coupon_data = {int(key): dict(vals) for key, vals in coupon_data.items()}
-        pos_coupons.sanitize(self.sudo(), coupon_data)  # POS RPC: checks cards the cashier may not read
+        # POS RPC: checks and settles cards, programs and ledger rows the cashier may not read
+        order = self.sudo()
+        pos_coupons.sanitize(order, coupon_data)
         programs = self.env["loyalty.program"].browse({vals["program_id"] for vals in coupon_data.values()})
         new_cards = any(key < 0 for key in coupon_data)
         gift_card_ids = [
             key for key, vals in coupon_data.items() if vals["program_id"] in programs._fidelite_gift_card_ids()
         ]
-        last_history = self.env["loyalty.history"].sudo().search([], order="id desc", limit=1).id
+        last_history = order.env["loyalty.history"].search([], order="id desc", limit=1).id
         result = super(
             PosOrder,
             self.with_context(
@@ -49,13 +52,13 @@ class PosOrder(models.Model):
             ),
         ).confirm_coupon_programs(coupon_data)
         if gift_card_ids:
-            self._fidelite_after_gift_cards(gift_card_ids, coupon_data, last_history, result)
+            order._fidelite_after_gift_cards(gift_card_ids, coupon_data, last_history, result)
         if new_cards or not self.fidelite_settled:
-            cards = pos_settlement.settle(self.sudo())
+            cards = pos_settlement.settle(order)
         else:  # settled when it was paid: send the till the balances of the cards it moved
-            cards = self.env["fidelite.points.move"].sudo().search([("pos_order_id", "=", self.id)]).card_id
+            cards = order.env["fidelite.points.move"].search([("pos_order_id", "=", order.id)]).card_id
         updates = {update["id"]: update for update in result.get("coupon_updates", [])}
-        for card in cards | self.env["loyalty.card"].sudo().browse(list(updates)).exists():
+        for card in cards | order.env["loyalty.card"].browse(list(updates)).exists():
             update = updates.setdefault(
                 card.id,
                 {
@@ -78,8 +81,10 @@ class PosOrder(models.Model):
         return result
 
     def _fidelite_after_gift_cards(self, gift_card_ids, coupon_data, last_history, result):
-        """Gift cards sold or spent: history in line with the balance, sold cards on the receipt."""
-        Card = self.env["loyalty.card"].sudo()
+        """Gift cards sold or spent: history in line with the balance, sold cards on the receipt.
+
+        Called on the order ``confirm_coupon_programs`` raised."""
+        Card = self.env["loyalty.card"]
         codes = [coupon_data[key].get("code") for key in gift_card_ids if coupon_data[key].get("code")]
         cards = Card.browse([key for key in gift_card_ids if key > 0]).exists()
         if codes:
@@ -94,7 +99,7 @@ class PosOrder(models.Model):
     def validate_coupon_programs(self, point_changes, new_codes):
         """Odoo's checks before payment, and no expired gift card spent (its expiry is checked on use)."""
         changes = {int(key): value for key, value in point_changes.items()}
-        cards = self.env["loyalty.card"].sudo().browse(list(changes)).exists()
+        cards = self.env["loyalty.card"].browse(list(changes)).exists()  # the cashier reads the cards
         expired = gift_cards.expired_in(cards, changes)
         if expired:
             return {

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..services import birthdays, referral
 from .fidelite_consent import CHANNELS
@@ -63,12 +63,8 @@ class ResPartner(models.Model):
                 partner[f"fidelite_consent_{channel}"] = latest.granted
 
     def _compute_fidelite_points(self):
-        cards = (
-            self.env["loyalty.card"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", self.ids), ("program_type", "=", "loyalty")], ["partner_id"], ["points:sum"]
-            )
+        cards = self.env["loyalty.card"]._read_group(
+            [("partner_id", "in", self.ids), ("program_type", "=", "loyalty")], ["partner_id"], ["points:sum"]
         )
         balances = {partner.id: points for partner, points in cards}
         for partner in self:
@@ -96,14 +92,16 @@ class ResPartner(models.Model):
     def _fidelite_enrol(self):
         """Make the partners members: a member number from the sequence, and the date, once."""
         today = fields.Date.context_today(self)
-        for partner in self.filtered(lambda p: not p.fidelite_is_member):
-            partner.sudo().write(
+        # enrolment (a card given at the till, the back office, the portal): the member number comes
+        # from a sequence and the referral code must be unique among partners the caller may not read
+        for partner in self.sudo().filtered(lambda p: not p.fidelite_is_member):
+            partner.write(
                 {
                     "fidelite_is_member": True,
                     "fidelite_member_number": partner.fidelite_member_number
-                    or self.env["ir.sequence"].sudo().next_by_code("fidelite.member"),
+                    or partner.env["ir.sequence"].next_by_code("fidelite.member"),
                     "fidelite_member_since": partner.fidelite_member_since or today,
-                    "fidelite_referral_code": partner.fidelite_referral_code or referral.new_code(self.env),
+                    "fidelite_referral_code": partner.fidelite_referral_code or referral.new_code(partner.env),
                 }
             )
 
@@ -116,14 +114,21 @@ class ResPartner(models.Model):
         is not counted.
         """
         self.ensure_one()
+        self.check_access("read")  # the caller's own contact or customer: never another's by its id
+        # POS RPC (and the referral wizard): the code names a member and the first purchase is
+        # looked for in POS and Sales, which the cashier or the back office may not read; the
+        # look-up limit is a system setting
+        referee = self.sudo()
         if not self.env.su:
-            # the limit is a system setting, read whoever calls
-            params = self.env["ir.config_parameter"].sudo()
+            params = referee.env["ir.config_parameter"]
             limit = int(params.get_param(referral.LOOKUPS_PARAM, referral.DEFAULT_LOOKUPS_PER_HOUR) or 0)
             referral.check_lookup_rate(self.env, limit)
-        return referral.apply_code(self, code).name
+        return referral.apply_code(referee, code).name
 
     def action_fidelite_enrol(self):
+        """The back office's button (a card given at the till enrols through ``loyalty.card``)."""
+        if not self.env.su and not self.env.user.has_group("fidelite_loyalty.group_fidelite_user"):
+            raise AccessError(self.env._("Only a Fidélité user can enrol a member."))
         self._fidelite_enrol()
         return True
 

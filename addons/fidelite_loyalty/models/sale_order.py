@@ -56,19 +56,17 @@ class SaleOrder(models.Model):
             points = status.get("points")
             if program.program_type != "loyalty" or not points or not points[0]:
                 continue
-            card = (
-                self.env["loyalty.card"]
-                .sudo()
-                .search([("partner_id", "=", self.partner_id.id), ("program_id", "=", program.id)], limit=1)
+            card = self.env["loyalty.card"].search(
+                [("partner_id", "=", self.partner_id.id), ("program_id", "=", program.id)], limit=1
             )
             earned = points[0]
-            if program.sudo().fidelite_rule_ids:
+            if program.fidelite_rule_ids:
                 lines = self._get_not_rewarded_order_lines()
                 moment = fields.Datetime.context_timestamp(self, self.date_order or fields.Datetime.now())
                 basket = rules.make_basket(
                     self.partner_id, card, lines.product_id, self.amount_total, self.amount_untaxed, moment
                 )
-                multiplier, extra, _outcomes = rules.bonus(program.sudo(), basket)
+                multiplier, extra, _outcomes = rules.bonus(program, basket)
                 earned = earned * multiplier + extra
             status["points"] = [earned * tiers.multiplier(card), *points[1:]]
         return result

@@ -81,7 +81,6 @@ def balance(env, code):
         card, found_by = card_lookup.find_card(env, code, env.company, active_only=False)
     except UserError:
         card, found_by = env["loyalty.card"], None
-    card = card.sudo()
     # a chip UID identifies a card but never gives away what a gift card is worth
     if not card or card.program_id.program_type != "gift_card" or found_by != "code":
         raise UserError(env._("No gift card matches %s.", (code or "").strip()))
@@ -144,8 +143,8 @@ def reconcile_history(cards, before_id):
     "issuing" the whole balance again; such lines written since ``before_id`` (oldest first)
     are reduced by what the history shows beyond the card's balance.
     """
-    History = cards.env["loyalty.history"].sudo()
-    for card in cards.sudo():
+    History = cards.env["loyalty.history"]
+    for card in cards:
         lines = History.search([("card_id", "=", card.id)], order="id")
         excess = sum(lines.mapped("issued")) - sum(lines.mapped("used")) - card.points
         for line in lines.filtered(lambda line: line.id > before_id and line.issued > 0 and not line.used):

@@ -58,7 +58,7 @@ def lock_cards(cards):
 def find_move(env, key):
     if not key:
         return env["fidelite.points.move"]
-    return env["fidelite.points.move"].sudo().search([("idempotency_key", "=", key)], limit=1)
+    return env["fidelite.points.move"].search([("idempotency_key", "=", key)], limit=1)
 
 
 def expiry_date_for(program, when):
@@ -118,7 +118,7 @@ def post(card, points, move_type, *, key=None, origin="system", reason=None, his
     # posted already (its unique index decides, see ledger_rows)
     move = ledger_rows.write(card, move_values, history_values, may_go_negative=move_type in MAY_GO_NEGATIVE)
     if not move:
-        existing = find_move(env, key)
+        existing = find_move(card.env, key)
         if existing:  # replayed: the first move, nothing changed
             return existing
         card.invalidate_recordset(["points"])
@@ -149,7 +149,7 @@ def reverse(move, reason, *, key=None, points=None, origin="manual", **values):
         raise UserError(move.env._("A reversal needs a reason."))
     if move.move_type == "reversal":
         raise UserError(move.env._("A reversal cannot be reversed: post a new movement instead."))
-    already = -sum(move.sudo().reversal_ids.mapped("points"))
+    already = -sum(move.reversal_ids.mapped("points"))
     available = _round(move.points - already)
     amount = available if points is None else _round(points if move.points > 0 else -abs(points))
     if abs(amount) > abs(available) + 10**-PRECISION:
@@ -173,14 +173,14 @@ def reverse(move, reason, *, key=None, points=None, origin="manual", **values):
 
 def reversible(move, points):
     """The signed amount that reverses ``points`` of ``move``: at most what is left of it (0: nothing)."""
-    left = abs(move.points + sum(move.sudo().reversal_ids.mapped("points")))
+    left = abs(move.points + sum(move.reversal_ids.mapped("points")))
     points = min(abs(points), left)
     return -points if move.points > 0 else points
 
 
 def lots(card, as_of=None):
     """The card's credits with what remains of each after FIFO consumption by its debits."""
-    moves = card.env["fidelite.points.move"].sudo().search([("card_id", "=", card.id)], order="id")
+    moves = card.env["fidelite.points.move"].search([("card_id", "=", card.id)], order="id")
     credits = moves.filtered(lambda m: m.points > 0).sorted(
         lambda m: (m.expiry_date or fields.Date.to_date("9999-12-31"), m.date, m.id)
     )
@@ -237,7 +237,7 @@ def transfer(source, target, reason, *, key=None):
             expiry_date=lot.move.expiry_date,
             lot_move_id=lot.move.id,
         )
-    balance = source.sudo().points
+    balance = source.points
     if balance > 0:
         moved |= post(source, -balance, "transfer_out", key=f"{key}:out", origin="manual", reason=reason)
     return moved

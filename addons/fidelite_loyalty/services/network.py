@@ -39,7 +39,6 @@ def outlet_state(outlet, day):
 
 def program_valid_in(program, company):
     """Whether ``program``'s cards are accepted by ``company`` (owner, branch or network)."""
-    program = program.sudo()
     if not program.company_id or program.company_id == company:
         return True
     if company in program.fidelite_company_ids:
@@ -51,12 +50,12 @@ def program_valid_in(program, company):
 def programs_at(outlet, day=None):
     """The programs whose cards ``outlet`` accepts on ``day`` (today by default)."""
     env = outlet.env
-    Program = env["loyalty.program"].sudo()
+    Program = env["loyalty.program"]
     day = day or fields.Date.context_today(outlet)
     if outlet_state(outlet, day) != "open":
         return Program
     if outlet.merchant_id:
-        return outlet.merchant_id.sudo().program_id.filtered("active")
+        return outlet.merchant_id.program_id.filtered("active")
     programs = Program.search([("program_type", "in", ("loyalty", "ewallet", "gift_card"))])
     programs = programs.filtered(lambda program: program_valid_in(program, outlet.company_id))
     if outlet.pos_config_id:
@@ -69,12 +68,7 @@ def outlet_of_store(env, config_id):
     """The outlet of the till ``config_id`` (an id), or False."""
     if not config_id:
         return False
-    outlet = (
-        env["fidelite.outlet"]
-        .sudo()
-        .with_context(active_test=False)
-        .search([("pos_config_id", "=", config_id)], limit=1)
-    )
+    outlet = env["fidelite.outlet"].with_context(active_test=False).search([("pos_config_id", "=", config_id)], limit=1)
     return outlet.id or False
 
 
@@ -82,7 +76,6 @@ def filter_store_programs(config, programs):
     """The programs a till may use today: its outlet open, the program valid in its company."""
     outlet = (
         config.env["fidelite.outlet"]
-        .sudo()
         .with_context(active_test=False)
         .search([("pos_config_id", "=", config.id)], limit=1)
     )
@@ -93,10 +86,10 @@ def filter_store_programs(config, programs):
 
 def outlet_of_sale_order(env, order_id):
     """The outlet of a sales order, from its sales team (the online shop's), or False."""
-    order = env["sale.order"].sudo().browse(order_id)
+    order = env["sale.order"].browse(order_id)
     if not order.team_id:
         return False
-    outlets = env["fidelite.outlet"].sudo().search([("team_id", "=", order.team_id.id)], order="sequence, id")
+    outlets = env["fidelite.outlet"].search([("team_id", "=", order.team_id.id)], order="sequence, id")
     day = fields.Date.context_today(order)
     return outlets.filtered(lambda outlet: outlet_state(outlet, day) == "open")[:1].id or False
 

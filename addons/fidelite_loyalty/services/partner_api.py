@@ -75,18 +75,14 @@ def new_key(merchant, name, scopes):
     """Create a key for ``merchant``; return (the secret, shown once, and the key record)."""
     prefix = secrets.token_hex(6)
     secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = (
-        merchant.env["fidelite.partner.merchant.key"]
-        .sudo()
-        .create(
-            {
-                "name": name,
-                "merchant_id": merchant.id,
-                "prefix": prefix,
-                "key_hash": _hash(secret),
-                **{f"scope_{scope}": scope in scopes for scope in SCOPES},
-            }
-        )
+    key = merchant.env["fidelite.partner.merchant.key"].create(
+        {
+            "name": name,
+            "merchant_id": merchant.id,
+            "prefix": prefix,
+            "key_hash": _hash(secret),
+            **{f"scope_{scope}": scope in scopes for scope in SCOPES},
+        }
     )
     return secret, key
 
@@ -108,7 +104,7 @@ def authenticate(env, authorization, scope):
     throttle(env, key_id)
     if scope not in scopes:
         raise ApiError(403, "forbidden", f"This API key may not {scope}.")
-    merchant = env["fidelite.partner.merchant"].sudo().browse(merchant_id).with_company(company_id)
+    merchant = env["fidelite.partner.merchant"].browse(merchant_id).with_company(company_id)
     # read with the key, cached with it: put in the ORM's cache as if just read from the database
     record_cache.insert_fetched(merchant, merchant_values)
     program = merchant.program_id
@@ -210,7 +206,6 @@ def find_card(merchant, identifier):
         )
     except UserError:
         card = env["loyalty.card"]
-    card = card.sudo()
     if not card or card.program_id != merchant.program_id:
         raise ApiError(404, "card_not_found", f"No card of this program matches {identifier}.")
     return card

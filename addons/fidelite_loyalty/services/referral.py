@@ -22,7 +22,7 @@ ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the 
 
 
 def new_code(env):
-    Partner = env["res.partner"].sudo().with_context(active_test=False)
+    Partner = env["res.partner"].with_context(active_test=False)
     while True:
         code = "".join(secrets.choice(ALPHABET) for _ in range(8))
         if not Partner.search_count([("fidelite_referral_code", "=", code)], limit=1):
@@ -34,7 +34,8 @@ def apply_code(referee, code):
 
     What depends on the referee alone is checked first: whether a code exists is only told by
     "no member has this code" or by the referral recorded (no enumeration through the other
-    refusals), and the caller limits the look-ups (``check_lookup_rate``).
+    refusals), and the caller limits the look-ups (``check_lookup_rate``). ``referee`` carries the
+    rights its entry point raised: the code names another member, purchases are in POS and Sales.
     """
     env = referee.env
     code = (code or "").strip().upper()
@@ -48,12 +49,12 @@ def apply_code(referee, code):
         )
     if _has_bought(referee):
         raise UserError(env._("%s is already a customer: only new customers can be referred.", referee.name))
-    referrer = env["res.partner"].sudo().search([("fidelite_referral_code", "=", code)], limit=1)
+    referrer = env["res.partner"].search([("fidelite_referral_code", "=", code)], limit=1)
     if not code or not referrer:
         raise UserError(env._("No member has the referral code %s.", code))
     if referrer.commercial_partner_id == referee.commercial_partner_id:
         raise UserError(env._("A member cannot refer themselves."))
-    referee.sudo().fidelite_referred_by_id = referrer
+    referee.fidelite_referred_by_id = referrer
     return referrer
 
 
@@ -68,8 +69,8 @@ def _has_bought(partner):
     env = partner.env
     domain = [("partner_id", "child_of", partner.commercial_partner_id.id)]
     return bool(
-        env["pos.order"].sudo().search_count([*domain, ("state", "in", ("paid", "done", "invoiced"))], limit=1)
-        or env["sale.order"].sudo().search_count([*domain, ("state", "=", "sale")], limit=1)
+        env["pos.order"].search_count([*domain, ("state", "in", ("paid", "done", "invoiced"))], limit=1)
+        or env["sale.order"].search_count([*domain, ("state", "=", "sale")], limit=1)
     )
 
 
@@ -87,13 +88,9 @@ def first_purchase_credits(order, card):
         return None
     if order.amount_total < program.fidelite_referral_minimum_amount:
         return None
-    referrer_card = (
-        order.env["loyalty.card"]
-        .sudo()
-        .search(
-            [("partner_id", "=", referrer.id), ("program_id", "=", program.id), ("fidelite_state", "=", "active")],
-            limit=1,
-        )
+    referrer_card = order.env["loyalty.card"].search(
+        [("partner_id", "=", referrer.id), ("program_id", "=", program.id), ("fidelite_state", "=", "active")],
+        limit=1,
     )
     env = order.env
     credits = []

@@ -68,9 +68,9 @@ def stock_left(reward):
 def available(card):
     """The rewards ``card``'s member may choose now: their balance, their tier and the stock allow them.
 
-    Returns ``[(reward, stock_left or None)]``, cheapest first.
+    Returns ``[(reward, stock_left or None)]``, cheapest first. Read with the caller's rights: a
+    member reads their card and its program's rewards, the stock is counted for everyone.
     """
-    card = card.sudo()
     rewards = card.program_id.reward_ids.filtered(
         lambda reward: (
             reward.active
@@ -107,7 +107,7 @@ def check_stock(env, quantities):
 
 
 def _new_code(env):
-    Redemption = env["fidelite.reward.redemption"].sudo()
+    Redemption = env["fidelite.reward.redemption"]
     while True:
         code = "R" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(9))
         if not Redemption.search_count([("code", "=", code)], limit=1):
@@ -122,11 +122,10 @@ def claim(card, reward, channel, *, key, quantity=1, **values):
     stock; nothing is recorded then.
     """
     env = card.env
-    Redemption = env["fidelite.reward.redemption"].sudo()
+    Redemption = env["fidelite.reward.redemption"]
     existing = Redemption.search([("idempotency_key", "=", key)], limit=1)
     if existing:
         return existing
-    card, reward = card.sudo(), reward.sudo()
     card_lookup.check_usable(card)
     if quantity < 1:
         raise UserError(env._("Choose at least one reward."))
@@ -225,7 +224,6 @@ def record_order_rewards(order_lines, card, channel, key_prefix, *, locked=False
 
 def cancel(redemption, reason, *, key=None):
     """Cancel a reward not collected yet (or its order's return): stock back, points back if it paid them."""
-    redemption = redemption.sudo()
     if redemption.state == "cancelled":
         return redemption
     if redemption.state == "done" and redemption.channel not in ("pos", "sale") and redemption.category in TO_HAND_OVER:

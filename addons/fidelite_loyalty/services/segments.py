@@ -8,9 +8,9 @@ from odoo.tools.safe_eval import safe_eval
 def refresh(segments):
     """Write again the members of rule segments from their domain (one INSERT ... SELECT each)."""
     env = segments.env
-    Partner = env["res.partner"].sudo().with_context(active_test=False)
+    Partner = env["res.partner"].with_context(active_test=False)
     env.flush_all()
-    for segment in segments.sudo():
+    for segment in segments:
         query = Partner._search(safe_eval(segment.domain or "[]"))
         env.cr.execute(SQL("DELETE FROM fidelite_segment_member_rel WHERE segment_id = %s", segment.id))
         env.cr.execute(
@@ -25,7 +25,7 @@ def refresh(segments):
 
 
 def refresh_all(env):
-    refresh(env["fidelite.segment"].sudo().search([("kind", "=", "rule")]))
+    refresh(env["fidelite.segment"].search([("kind", "=", "rule")]))
 
 
 def member_counts(segments):

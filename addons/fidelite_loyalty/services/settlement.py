@@ -57,7 +57,7 @@ def statement_values(merchant, date_from, date_to):
 def create_statement(merchant, day):
     """The statement of the month of ``day`` for ``merchant``: created once, then returned."""
     date_from, date_to = month_bounds(day)
-    Statement = merchant.env["fidelite.settlement"].sudo()
+    Statement = merchant.env["fidelite.settlement"]
     existing = Statement.search([("merchant_id", "=", merchant.id), ("date_from", "=", date_from)], limit=1)
     if existing:
         return existing
@@ -69,7 +69,7 @@ def create_last_month(env, today=None):
     today = fields.Date.to_date(today or fields.Date.context_today(env["fidelite.settlement"]))
     last_month = today.replace(day=1) - relativedelta(days=1)
     statements = env["fidelite.settlement"]
-    for merchant in env["fidelite.partner.merchant"].sudo().search([]):
+    for merchant in env["fidelite.partner.merchant"].search([]):
         statements |= create_statement(merchant, last_month)
     return statements
 
@@ -101,7 +101,6 @@ def post_entry(statement):
         return env["account.move"]
     move = (
         env["account.move"]
-        .sudo()
         .with_company(company)
         .create(
             {

@@ -45,24 +45,20 @@ def tier_for(program, value):
 
 def _change(card, tier, change, value, today):
     program = card.program_id
-    history = (
-        card.env["fidelite.tier.history"]
-        .sudo()
-        .create(
-            {
-                "card_id": card.id,
-                "old_tier_id": card.fidelite_tier_id.id,
-                "new_tier_id": tier.id,
-                "change": change,
-                "qualifying_value": value,
-            }
-        )
+    history = card.env["fidelite.tier.history"].create(
+        {
+            "card_id": card.id,
+            "old_tier_id": card.fidelite_tier_id.id,
+            "new_tier_id": tier.id,
+            "change": change,
+            "qualifying_value": value,
+        }
     )
     values = {"fidelite_tier_grace_until": False}
     if tier != card.fidelite_tier_id:
         values.update(fidelite_tier_id=tier.id, fidelite_tier_since=today)
     values["fidelite_tier_review_date"] = today + relativedelta(months=program.fidelite_tier_window_months)
-    card.sudo().with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).write(values)
+    card.with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).write(values)
     if change == "upgrade" and tier.entry_points:
         ledger.post(
             card,
@@ -101,20 +97,16 @@ def review(card, today=None):
         return _change(card, target, "renewal", value, today)
     if program.fidelite_tier_grace_months and not card.fidelite_tier_grace_until:
         grace_until = today + relativedelta(months=program.fidelite_tier_grace_months)
-        history = (
-            card.env["fidelite.tier.history"]
-            .sudo()
-            .create(
-                {
-                    "card_id": card.id,
-                    "old_tier_id": current.id,
-                    "new_tier_id": current.id,
-                    "change": "grace",
-                    "qualifying_value": value,
-                }
-            )
+        history = card.env["fidelite.tier.history"].create(
+            {
+                "card_id": card.id,
+                "old_tier_id": current.id,
+                "new_tier_id": current.id,
+                "change": "grace",
+                "qualifying_value": value,
+            }
         )
-        card.sudo().with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).write(
+        card.with_context(**{ledger.LEDGER_CONTEXT: ledger.TRUSTED}).write(
             {"fidelite_tier_grace_until": grace_until, "fidelite_tier_review_date": grace_until}
         )
         return history

@@ -13,6 +13,9 @@ class TestRewardCatalogue(PosOrderCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the catalogue runs with its caller's rights: the back office's (a Fidélité user), or
+        # those its entry point raised (the till's settlement, the portal's claim)
+        cls.env.user.group_ids |= cls.env.ref("fidelite_loyalty.group_fidelite_user")
         cls.charity = cls.env["res.partner"].create({"name": "Restos du Cœur", "is_company": True})
         Reward = cls.env["loyalty.reward"]
         cls.tote_bag = Reward.create(
@@ -57,7 +60,7 @@ class TestRewardCatalogue(PosOrderCase):
                 ]
             }
         )
-        tiers.promote(self.card)
+        tiers.promote(self.card.sudo())  # as the till's settlement, which raises
         self.tote_bag.sudo().fidelite_tier_ids = self.program.fidelite_tier_ids.filtered(lambda t: t.name == "Prestige")
         self.tote_bag.fidelite_stock_total = 0
         offered = [reward for reward, _left in reward_catalogue.available(self.card)]

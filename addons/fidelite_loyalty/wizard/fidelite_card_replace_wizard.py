@@ -33,7 +33,6 @@ class FideliteCardReplaceWizard(models.TransientModel):
         code = self.env["loyalty.card"]._fidelite_next_ean13(old.company_id or None)
         return (
             self.env["loyalty.card"]
-            .sudo()
             .with_context(action_no_send_mail=True)
             .create(
                 {
@@ -48,10 +47,10 @@ class FideliteCardReplaceWizard(models.TransientModel):
     def action_apply(self):
         """Block the old card, move its points lot by lot to the new one, link both."""
         self.ensure_one()
-        old = self.card_id.sudo()
+        old = self.card_id
         if old.fidelite_state == "replaced":
             raise UserError(self.env._("Card %s was already replaced.", old.code))
-        new = self._new_card(old).sudo()
+        new = self._new_card(old)
         new.write({"partner_id": old.partner_id.id, "fidelite_replacement_of_id": old.id})
         reason = self.env._(
             "Replacement of card %(old)s by %(new)s: %(reason)s", old=old.code, new=new.code, reason=self.reason

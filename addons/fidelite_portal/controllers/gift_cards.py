@@ -22,7 +22,9 @@ class FidelitePortalGiftCards(FidelitePortal):
     def portal_my_fidelite_gift_card_balance(self, code=None, **kw):
         """Whoever holds a gift card's code may know its balance; trying codes is limited and logged."""
         code = (code or "").strip()[:MAX_CODE]
-        Attempt = request.env["fidelite.portal.attempt"]
+        # portal route: the throttle's log counts every account's tries, and the code is the
+        # bearer's proof for a gift card that is not the member's
+        Attempt = request.env["fidelite.portal.attempt"].sudo()
         ip_address, user = request.httprequest.remote_addr, request.env.user
         if not Attempt._fidelite_allowed("gift_card", ip_address, user):
             Attempt._fidelite_record("gift_card", ip_address, user, code, False, blocked=True)
@@ -33,7 +35,7 @@ class FidelitePortalGiftCards(FidelitePortal):
         try:
             # the code is the bearer's proof: the gift card service answers for it alone (balance,
             # currency, expiry), never for a chip UID, and only for gift cards
-            balance = request.env["loyalty.card"].sudo().fidelite_gift_card_balance(code)
+            balance = Attempt.env["loyalty.card"].fidelite_gift_card_balance(code)
         except UserError as error:
             Attempt._fidelite_record("gift_card", ip_address, user, code, False)
             return self._fidelite_render_gift_cards(error=str(error), code=code, status=404)

@@ -25,9 +25,11 @@ class FidelitePortalProfile(FidelitePortal):
     """Personal data, household, consents per channel and referral."""
 
     # ------------------------------------------------------------------ helpers
-    def _fidelite_stores(self):
-        """The stores a member may choose as their own: names only (they are printed on receipts)."""
-        return request.env["pos.config"].sudo().search_read([("active", "=", True)], ["name"], order="name")
+    def _fidelite_stores(self, env):
+        """The stores a member may choose as their own: names only (they are printed on receipts).
+
+        ``env`` is the one the calling route raised: a member reads no till."""
+        return env["pos.config"].search_read([("active", "=", True)], ["name"], order="name")
 
     def _fidelite_check_birthdate(self, value, errors, key):
         """The date typed, or None (with an error in ``errors`` when it is not a valid past date)."""
@@ -58,14 +60,10 @@ class FidelitePortalProfile(FidelitePortal):
 
     def _fidelite_referrals(self, partner):
         """The member's referred customers: when they joined and whether the reward came (no names)."""
-        return (
-            request.env["res.partner"]
-            .sudo()
-            .search_read(
-                [("fidelite_referred_by_id", "=", partner.id)],
-                ["create_date", "fidelite_referral_rewarded"],
-                order="create_date desc",
-            )
+        return partner.env["res.partner"].search_read(
+            [("fidelite_referred_by_id", "=", partner.id)],
+            ["create_date", "fidelite_referral_rewarded"],
+            order="create_date desc",
         )
 
     def _fidelite_referral_moves(self, partner):
@@ -75,6 +73,8 @@ class FidelitePortalProfile(FidelitePortal):
 
     def _fidelite_render_profile(self, errors=None, status=200, **values):
         partner = self._fidelite_partner()
+        # portal route: the member's own number, code and consents, the stores' names, their
+        # referees (no names) are fields or records a portal user does not read
         partner_sudo = partner.sudo()
         base_url = partner.get_base_url()
         code = partner_sudo.fidelite_referral_code
@@ -84,7 +84,7 @@ class FidelitePortalProfile(FidelitePortal):
             member_number=partner_sudo.fidelite_member_number,
             birthdate=partner_sudo.birthdate,
             home_store_id=partner_sudo.fidelite_home_store_id.id,
-            stores=self._fidelite_stores(),
+            stores=self._fidelite_stores(partner_sudo.env),
             dependants=request.env["fidelite.dependant"].search([("partner_id", "=", partner.id)]),
             relations=request.env["fidelite.dependant"]._fields["relation"]._description_selection(request.env),
             channels=[(channel, label, partner_sudo[f"fidelite_consent_{channel}"]) for channel, label in CHANNELS],
@@ -94,7 +94,7 @@ class FidelitePortalProfile(FidelitePortal):
             referral_code=code,
             referral_link=code and f"{base_url}/my/fidelite/referral?code={code}",
             referred_by=bool(partner_sudo.fidelite_referred_by_id),
-            referrals=self._fidelite_referrals(partner),
+            referrals=self._fidelite_referrals(partner_sudo),
             referral_moves=self._fidelite_referral_moves(partner),
             errors=errors or {},
             form=values.pop("form", {}),
@@ -109,6 +109,9 @@ class FidelitePortalProfile(FidelitePortal):
 
     @route("/my/fidelite/profile/save", type="http", auth="user", website=True, methods=["POST"])
     def portal_my_fidelite_profile_save(self, name=None, email=None, phone=None, birthdate=None, store_id=None, **kw):
+        # portal route: the member writes their own contact, the fields checked below and nothing
+        # else, and picks a store among names they may not read
+        partner_sudo = self._fidelite_partner().sudo()
         errors = {}
         name = self._fidelite_check_text(name, MAX_NAME, errors, "name", required=True)
         email = self._fidelite_check_text(email, MAX_EMAIL, errors, "email")
@@ -120,7 +123,7 @@ class FidelitePortalProfile(FidelitePortal):
         day = self._fidelite_check_birthdate(birthdate, errors, "birthdate")
         store = False
         if store_id:
-            allowed = {store["id"] for store in self._fidelite_stores()}
+            allowed = {store["id"] for store in self._fidelite_stores(partner_sudo.env)}
             store = int(store_id) if str(store_id).isdigit() and int(store_id) in allowed else None
             if store is None:
                 errors["store_id"] = request.env._("Choose one of our stores.")
@@ -128,7 +131,7 @@ class FidelitePortalProfile(FidelitePortal):
             form = {"name": name, "email": email, "phone": phone, "birthdate": birthdate}
             return self._fidelite_render_profile(errors, 400, form=form)
         # the member's own contact: the fields are the ones checked above, nothing else
-        self._fidelite_partner().sudo().write(
+        partner_sudo.write(
             {"name": name, "email": email, "phone": phone, "birthdate": day, "fidelite_home_store_id": store}
         )
         return request.redirect("/my/fidelite/profile?saved=profile")
@@ -199,7 +202,10 @@ class FidelitePortalProfile(FidelitePortal):
     def portal_my_fidelite_referral_apply(self, code=None, **kw):
         """The member joined on a friend's recommendation: throttled, as codes could be guessed."""
         code = (code or "").strip()[:MAX_CODE]
-        Attempt = request.env["fidelite.portal.attempt"]
+        # portal route: the throttle's log counts every account's tries, and the code names a
+        # referrer the member may not read
+        partner_sudo = self._fidelite_partner().sudo()
+        Attempt = partner_sudo.env["fidelite.portal.attempt"]
         ip_address, user = request.httprequest.remote_addr, request.env.user
         if not Attempt._fidelite_allowed("referral", ip_address, user):
             Attempt._fidelite_record("referral", ip_address, user, code, False, blocked=True)
@@ -208,7 +214,7 @@ class FidelitePortalProfile(FidelitePortal):
         try:
             with request.env.cr.savepoint():
                 # the referral service checks the code, self-referral and first purchase itself
-                self._fidelite_partner().sudo().fidelite_apply_referral_code(code)
+                partner_sudo.fidelite_apply_referral_code(code)
         except UserError as error:
             Attempt._fidelite_record("referral", ip_address, user, code, False)
             return self._fidelite_render_profile({"referral_code": str(error)}, 400, form={"referral_code": code})

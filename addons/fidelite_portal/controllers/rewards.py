@@ -62,10 +62,15 @@ class FidelitePortalRewards(FidelitePortal):
                 card, request.env._("This reward is not available for your card right now."), 400
             )
         try:
-            # the ledger and the stock are kept by the catalogue service, which checks the card,
-            # the member's tier, the balance and the stock itself under locks
+            # portal route: the member's card, checked as theirs above, pays through the ledger and
+            # the reward's stock, which a portal user does not write; the catalogue service checks
+            # the card, the member's tier, the balance and the stock itself under locks
+            card_sudo = card.sudo()
             with request.env.cr.savepoint():
-                redemption = reward_catalogue.claim(card, offered[reward_id], "portal", key=key)
+                redemption = reward_catalogue.claim(
+                    card_sudo, offered[reward_id].with_env(card_sudo.env), "portal", key=key
+                )
+            redemption = redemption.with_env(request.env)
         except UserError as error:
             return self._fidelite_render_rewards(card, str(error), 400)
         _logger.info("Portal reward %s taken on card %s by user %s", redemption.id, card.id, request.env.user.id)

@@ -36,18 +36,19 @@ class FideliteErasureRequest(models.Model):
 
     @api.model
     def _fidelite_request(self, partner, reason=None):
-        """The member's request from the portal: one open request at a time, a task for the managers."""
-        Request = self.sudo()
+        """The member's request from the portal: one open request at a time, a task for the managers.
+
+        Called on the model the portal route raised: a member reads neither requests nor managers."""
+        Request = self
+        partner = partner.with_env(self.env)
         existing = Request.search([("partner_id", "=", partner.id), ("state", "=", "requested")], limit=1)
         if existing:
             return existing
         request = Request.create(
-            {"partner_id": partner.id, "member_number": partner.sudo().fidelite_member_number, "reason": reason}
+            {"partner_id": partner.id, "member_number": partner.fidelite_member_number, "reason": reason}
         )
-        managers = (
-            self.env.ref("fidelite_loyalty.group_fidelite_manager")
-            .sudo()
-            .user_ids.filtered(lambda user: user.active and not user.share)
+        managers = self.env.ref("fidelite_loyalty.group_fidelite_manager").user_ids.filtered(
+            lambda user: user.active and not user.share
         )
         for manager in managers[:1] or self.env.ref("base.user_admin"):
             request.activity_schedule(

@@ -33,7 +33,7 @@ class FidelitePortalAttempt(models.Model):
 
     @api.model
     def _fidelite_limits(self):
-        params = self.env["ir.config_parameter"].sudo()
+        params = self.env["ir.config_parameter"]
         attempts = int(params.get_param("fidelite_portal.throttle_attempts", DEFAULT_ATTEMPTS))
         window = int(params.get_param("fidelite_portal.throttle_window_minutes", DEFAULT_WINDOW_MINUTES))
         return max(attempts, 1), max(window, 1)
@@ -41,6 +41,8 @@ class FidelitePortalAttempt(models.Model):
     @api.model
     def _fidelite_allowed(self, kind, ip_address, user):
         """Whether one more try of ``kind`` is allowed from this IP address and this account.
+
+        Called by the portal routes that raise (the log counts every account's tries).
 
         Locks the account's and the address's rows until the transaction ends, so the caller
         records its try (``_fidelite_record``) before a concurrent request of the same account or
@@ -52,7 +54,7 @@ class FidelitePortalAttempt(models.Model):
         rate_limit.lock(self.env, keys)
         attempts, window = self._fidelite_limits()
         since = fields.Datetime.subtract(fields.Datetime.now(), minutes=window)
-        Attempt = self.sudo()
+        Attempt = self
         base = [("kind", "=", kind), ("date", ">=", since), ("blocked", "=", False)]
         by_ip = Attempt.search_count([*base, ("ip_address", "=", ip_address)], limit=attempts) if ip_address else 0
         by_user = Attempt.search_count([*base, ("user_id", "=", user.id)], limit=attempts) if user else 0
@@ -69,7 +71,7 @@ class FidelitePortalAttempt(models.Model):
             _logger.info(
                 "Portal %s check from %s (user %s): %s", kind, ip_address, user.id, (success and "ok") or "failed"
             )
-        return self.sudo().create(
+        return self.create(
             {
                 "kind": kind,
                 "ip_address": ip_address,
@@ -83,4 +85,4 @@ class FidelitePortalAttempt(models.Model):
     @api.autovacuum
     def _gc_old_attempts(self):
         limit = fields.Datetime.subtract(fields.Datetime.now(), days=30)
-        self.sudo().search([("date", "<", limit)]).unlink()
+        self.search([("date", "<", limit)]).unlink()

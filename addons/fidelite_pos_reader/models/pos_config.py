@@ -60,10 +60,12 @@ class PosConfig(models.Model):
         """The member panel of a card read, scanned or typed at this till (see services/member_panel)."""
         self.ensure_one()
         self.check_access("read")
-        return member_panel.panel(self, identifier, medium)
+        # POS RPC: the member's card, tier, lots and rewards, which the cashier may not read
+        return member_panel.panel(self.sudo(), identifier, medium)
 
     def fidelite_enrol_card(self, identifier, medium, partner_id=False, name="", email="", phone=""):
         """Give the unknown card just read to a new member or to an existing one."""
         self.ensure_one()
         self.check_access("read")
-        return member_panel.enrol(self, identifier, medium, partner_id, name, email, phone)
+        # POS RPC: the cashier gives a card of the program, which only the back office creates
+        return member_panel.enrol(self.sudo(), identifier, medium, partner_id, name, email, phone)

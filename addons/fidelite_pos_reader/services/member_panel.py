@@ -46,7 +46,6 @@ def panel(config, identifier, medium):
         card, found_by = card_lookup.find_card(env, value, config.company_id, active_only=False)
     except UserError:
         return {"status": "unknown", "identifier": value, "medium": medium}
-    card = card.sudo()
     try:
         card_lookup.check_usable(card)
     except UserError as exc:
@@ -107,7 +106,7 @@ def enrol(config, identifier, medium, partner_id=False, name="", email="", phone
         if not (name or "").strip():
             raise UserError(env._("Give the new member's name."))
         partner = Partner.create({"name": name.strip(), "email": email or False, "phone": phone or False})
-    Card = env["loyalty.card"].sudo()
+    Card = env["loyalty.card"]
     existing = Card.search([("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1)
     if existing:
         raise UserError(
