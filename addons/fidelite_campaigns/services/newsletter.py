@@ -56,7 +56,9 @@ def sync(segment):
             # An opt-out stands until the member gives their consent again, after it
             # (every opt-out records a withdrawal, so a consent given now came after it; the dates
             # keep an opt-out older than this rule unless a consent was given since)
-            if sub.opt_out and granted_at and sub.opt_out_datetime and granted_at >= sub.opt_out_datetime:
+            # (consents are dated to the second, Odoo's opt-outs to the microsecond of their transaction)
+            opted_out_at = sub.opt_out_datetime and sub.opt_out_datetime.replace(microsecond=0)
+            if sub.opt_out and granted_at and opted_out_at and granted_at >= opted_out_at:
                 opt_in |= sub
             continue
         contact = Contact.search([("email_normalized", "=", email)], limit=1) or Contact.create(
