@@ -51,7 +51,7 @@ class TestPosMemberTour(TestPointOfSaleHttpCommon, LedgerAssertions):
             {"program_id": program.id, "partner_id": member.id, "code": "2990000000125"}
         )
         ledger.post(card, 100, "earn", reason="Earlier purchases")
-        tiers.promote(card)
+        tiers.promote(card.sudo())  # as the settlement runs it: with the rights its entry point raised
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("fidelite_pos_member_scan")
         order = self.env["pos.order"].search([("partner_id", "=", member.id)])
