@@ -1,4 +1,5 @@
 from . import (
+    fidelite_blacklist_withdrawal,
     fidelite_chain,
     fidelite_consent,
     fidelite_chain_participant,

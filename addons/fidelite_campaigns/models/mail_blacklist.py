@@ -1,31 +1,13 @@
-from odoo import api, models
+from odoo import models
 
 
 class MailBlacklist(models.Model):
-    _inherit = "mail.blacklist"
+    """A blacklisted address withdraws the e-mail consent of its contacts."""
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records.filtered("active")._fidelite_record_withdrawal()
-        return records
+    _name = "mail.blacklist"
+    _inherit = ["mail.blacklist", "fidelite.blacklist.withdrawal"]
 
-    def write(self, vals):
-        if "email" in vals:
-            changed = self
-        elif vals.get("active"):
-            changed = self.filtered(lambda record: not record.active)
-        else:
-            changed = None
-        result = super().write(vals)
-        if changed:
-            changed.filtered("active")._fidelite_record_withdrawal()
-        return result
-
-    def _fidelite_record_withdrawal(self):
-        """A blacklisted address withdraws the e-mail consent of its contacts (unblacklisting gives nothing back)."""
-        emails = sorted({email for email in self.mapped("email") if email})
-        if emails:
-            self.env["res.partner"]._fidelite_withdraw(
-                [("email_normalized", "in", emails)], ["email"], "email_blacklist"
-            )
+    _fidelite_address_field = "email"
+    _fidelite_partner_field = "email_normalized"
+    _fidelite_channels = ("email",)
+    _fidelite_source = "email_blacklist"

@@ -1,31 +1,13 @@
-from odoo import api, models
+from odoo import models
 
 
 class PhoneBlacklist(models.Model):
-    _inherit = "phone.blacklist"
+    """A blacklisted number withdraws the SMS and call consents of the contacts who use it."""
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records.filtered("active")._fidelite_record_withdrawal()
-        return records
+    _name = "phone.blacklist"
+    _inherit = ["phone.blacklist", "fidelite.blacklist.withdrawal"]
 
-    def write(self, vals):
-        if "number" in vals:
-            changed = self
-        elif vals.get("active"):
-            changed = self.filtered(lambda record: not record.active)
-        else:
-            changed = None
-        result = super().write(vals)
-        if changed:
-            changed.filtered("active")._fidelite_record_withdrawal()
-        return result
-
-    def _fidelite_record_withdrawal(self):
-        """A blacklisted number withdraws the SMS and call consents of the contacts who use it."""
-        numbers = sorted({number for number in self.mapped("number") if number})
-        if numbers:
-            self.env["res.partner"]._fidelite_withdraw(
-                [("phone_sanitized", "in", numbers)], ["sms", "phone"], "phone_blacklist"
-            )
+    _fidelite_address_field = "number"
+    _fidelite_partner_field = "phone_sanitized"
+    _fidelite_channels = ("sms", "phone")
+    _fidelite_source = "phone_blacklist"
